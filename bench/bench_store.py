@@ -4,7 +4,7 @@ genotype rows from a G2F-size memory-mapped store (4,928 hybrids x 437,214 SNPs,
 Writes bench/results/store.json. `--full` also prepares the simulator's `demo` preset.
 Usage: python bench/bench_store.py [--full] [--keep]
 """
-import argparse, json, os, platform, shutil, statistics, sys, tempfile, time, warnings
+import argparse, gc, json, os, platform, shutil, statistics, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -14,7 +14,8 @@ import hybridpredictmaize
 from hybridpredictmaize.core import write_json, mark_complete
 from hybridpredictmaize.simulate import simulate
 from hybridpredictmaize.data.store import prepare, open_store
-from hybridpredictmaize.data.dataset import G2FDataset
+from hybridpredictmaize.data.dataset import G2FDataset, gather_rows
+from hybridpredictmaize.data.genotypes import open_genotypes
 
 HERE = Path(__file__).resolve().parent
 N_HYBRIDS, N_SNPS, BATCH = 4928, 437_214, 64
@@ -72,34 +73,34 @@ def ms(xs): return {"median_ms": round(1000 * statistics.median(xs), 3), "min_ms
 
 
 def bench_batches(big: Path, ids, repeats=20, seed=0):
+    "Cold (page cache dropped, fresh mapping) and warm reads of random batches of 64 genotype rows, several ways."
     rng = np.random.default_rng(seed)
-    res = {}
-    evict(big/"genotypes/dosage.i8")
-    t0 = time.perf_counter(); store = open_store(big); G = store.genotypes; _ = G.dosage.shape
-    res["open_store_ms"] = round(1000 * (time.perf_counter() - t0), 3)
-    cold, warm, ds_cold = [], [], []
-    for _ in range(repeats):
-        rows = rng.choice(N_HYBRIDS, BATCH, replace=False)
-        evict(big/"genotypes/dosage.i8")
-        t0 = time.perf_counter(); g = G.rows(rows); cold.append(time.perf_counter() - t0)
-        t0 = time.perf_counter(); g = G.rows(rows); warm.append(time.perf_counter() - t0)
-        assert g.shape == (BATCH, N_SNPS)
-    res["gather_64_rows_cold"], res["gather_64_rows_warm"] = ms(cold), ms(warm)
-    env = store.weather_envs[0]
-    recs = pd.DataFrame({"Env": env, "Hybrid": ids})
+    dos = big/"genotypes/dosage.i8"
+    evict(dos)
+    t0 = time.perf_counter(); store = open_store(big); _ = store.genotypes.shape
+    res = {"open_store_ms": round(1000 * (time.perf_counter() - t0), 3)}
+    recs = pd.DataFrame({"Env": store.weather_envs[0], "Hybrid": ids})
     ds = G2FDataset(store, recs)
+    methods = {
+        "gather_rows": lambda G, rows: gather_rows(G.dosage, rows),                 # the dataset's read (madvise + sorted gather)
+        "genotypes_rows": lambda G, rows: G.rows(rows),                            # Genotypes.rows (sorted gather)
+        "row_by_row": lambda G, rows: np.stack([np.asarray(G.dosage[r]) for r in rows]),  # one row at a time, batch order
+    }
+    times = {f"{m}_{c}": [] for m in methods for c in ("cold", "warm")}
+    times["dataset_batch_cold"] = []
     for _ in range(repeats):
+        for name, fn in methods.items():
+            rows = rng.choice(N_HYBRIDS, BATCH, replace=False)
+            evict(dos); G = open_genotypes(big/"genotypes")                        # fresh mapping, cold file
+            t0 = time.perf_counter(); g = fn(G, rows); times[f"{name}_cold"].append(time.perf_counter() - t0)
+            t0 = time.perf_counter(); g = fn(G, rows); times[f"{name}_warm"].append(time.perf_counter() - t0)
+            assert g.shape == (BATCH, N_SNPS)
+            del G, g; gc.collect()
         idx = rng.choice(len(recs), BATCH, replace=False)
-        evict(big/"genotypes/dosage.i8")
-        t0 = time.perf_counter(); b = ds.batch(idx); ds_cold.append(time.perf_counter() - t0)
+        evict(dos); ds._genotypes = None
+        t0 = time.perf_counter(); b = ds.batch(idx); times["dataset_batch_cold"].append(time.perf_counter() - t0)
         assert tuple(b["geno"].shape) == (BATCH, N_SNPS)
-    res["dataset_batch_64_cold"] = ms(ds_cold)
-    naive = []
-    for _ in range(max(3, repeats // 4)):
-        rows = rng.choice(N_HYBRIDS, BATCH, replace=False)
-        evict(big/"genotypes/dosage.i8")
-        t0 = time.perf_counter(); _ = np.stack([np.asarray(G.dosage[r]) for r in rows]); naive.append(time.perf_counter() - t0)
-    res["row_by_row_64_cold"] = ms(naive)
+    res.update({k: ms(v) for k, v in times.items()})
     return res
 
 
