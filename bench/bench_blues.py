@@ -33,7 +33,8 @@ if __name__ == "__main__":
     raw = plots.groupby(["Env", "Hybrid"]).Yield_Mg_ha.mean().reset_index().merge(truth, on=["Env", "Hybrid"])
     res["corr_truth_raw_mean"] = round(float(raw.groupby("Env").apply(lambda d: np.corrcoef(d.Yield_Mg_ha, d.g)[0, 1]).mean()), 4)
     res["n_cells"] = len(bl)
-    res["machine"] = {"processor": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "numpy": np.__version__, "pandas": pd.__version__}
+    res["machine"] = {"processor": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "numpy": np.__version__,
+                      "pandas": pd.__version__, "load_average_1min": round(os.getloadavg()[0], 1)}
     os.makedirs("bench/results", exist_ok=True)
     with open("bench/results/blues.json", "w") as f: json.dump(res, f, indent=2)
     print(json.dumps(res, indent=2))
