@@ -1,0 +1,63 @@
+"""Shared fixtures: a simulated `small` G2F folder, its prepared store, a way to run `hpm`, and the `slow` marker.
+
+Slow tests (interruption, end-to-end determinism) run only with `pytest --runslow`."""
+import os, shutil, subprocess, sys, warnings
+from pathlib import Path
+import pytest
+
+HPM = str(Path(sys.executable).parent/"hpm")
+HPM_ENV = {**os.environ, "HPM_PROGRESS": "0", "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+
+def pytest_addoption(parser):
+    parser.addoption("--runslow", action="store_true", default=False, help="also run tests marked slow")
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a long test (kills processes, trains models); run with --runslow")
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--runslow"): return
+    skip = pytest.mark.skip(reason="slow: pass --runslow to run it")
+    for item in items:
+        if "slow" in item.keywords: item.add_marker(skip)
+
+def run_hpm(*args, ok:bool=True, timeout:float=600, **kw)->subprocess.CompletedProcess:
+    "Run the `hpm` command; with `ok`, fail the test (showing its output) when it does not exit 0."
+    proc = subprocess.run([HPM, *map(str, args)], capture_output=True, text=True, env=HPM_ENV, timeout=timeout, **kw)
+    if ok: assert proc.returncode == 0, f"hpm {' '.join(map(str, args))} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+def popen_hpm(*args)->subprocess.Popen:
+    "Start `hpm` in the background (its output goes to pipes)."
+    return subprocess.Popen([HPM, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=HPM_ENV)
+
+@pytest.fixture(scope="session")
+def small_data(tmp_path_factory)->Path:
+    "A simulated `small` G2F folder (seed 1), shared by the session: copy it before changing anything."
+    from hybridpredictmaize.simulate import simulate
+    return simulate(tmp_path_factory.mktemp("g2f")/"small", preset="small", seed=1)
+
+@pytest.fixture
+def g2f_copy(small_data, tmp_path):
+    "A function `g2f_copy(name='data') -> Path`: a private copy of the `small` folder (without truth/) to corrupt."
+    def make(name:str="data")->Path:
+        dst = tmp_path/name
+        shutil.copytree(small_data, dst, ignore=shutil.ignore_patterns("truth", ".complete"))
+        return dst
+    return make
+
+@pytest.fixture(scope="session")
+def prepared(small_data, tmp_path_factory)->Path:
+    "The store prepared from `small_data` by the library (read-only: copy it to change it)."
+    from hybridpredictmaize.data.store import prepare
+    out = tmp_path_factory.mktemp("prep")/"store"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        prepare(small_data, out)
+    return out
+
+@pytest.fixture
+def store_copy(prepared, tmp_path):
+    "A private copy of the prepared store."
+    dst = tmp_path/"store"
+    shutil.copytree(prepared, dst)
+    return dst
