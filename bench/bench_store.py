@@ -26,7 +26,8 @@ def machine():
     blas = cfg.get("Build Dependencies", {}).get("blas", {}).get("name") if isinstance(cfg, dict) else None
     return {"processor": platform.processor() or platform.machine(), "cpu_count": os.cpu_count(),
             "python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__, "numpy_blas": blas,
-            "hybridpredictmaize": hybridpredictmaize.__version__}
+            "hybridpredictmaize": hybridpredictmaize.__version__, "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+            "note": "shared 2-core machine; other jobs ran at the same time (see load_average_at_end too)"}
 
 
 def time_prepare(root: Path, preset: str):
@@ -128,6 +129,9 @@ def main(argv=None):
         print(json.dumps(out["big_store"], indent=1), flush=True)
     finally:
         if not args.keep: shutil.rmtree(root, ignore_errors=True)
+    out["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    out["method"] = ("cold = page cache of dosage.i8 dropped with posix_fadvise(DONTNEED) and a fresh memory map; warm = the same "
+                     "rows read again at once; times are medians over --repeats random batches of 64 distinct rows")
     (HERE/"results").mkdir(exist_ok=True)
     write_json(HERE/"results/store.json", out)
     print("wrote", HERE/"results/store.json")
