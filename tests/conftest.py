@@ -1,7 +1,7 @@
 """Shared fixtures: a simulated `small` G2F folder, its prepared store, a way to run `hpm`, and the `slow` marker.
 
 Slow tests (interruption, end-to-end determinism) run only with `pytest --runslow`."""
-import os, shutil, subprocess, sys, warnings
+import os, shutil, signal, subprocess, sys, warnings
 from pathlib import Path
 import pytest
 
@@ -26,9 +26,13 @@ def run_hpm(*args, ok:bool=True, timeout:float=600, **kw)->subprocess.CompletedP
     if ok: assert proc.returncode == 0, f"hpm {' '.join(map(str, args))} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
     return proc
 
+def _default_sigint():  # a shell starts background jobs with SIGINT ignored: give `hpm` the Ctrl-C a terminal gives
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
 def popen_hpm(*args)->subprocess.Popen:
-    "Start `hpm` in the background (its output goes to pipes)."
-    return subprocess.Popen([HPM, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=HPM_ENV)
+    "Start `hpm` in the background (its output goes to pipes), with the default SIGINT handling."
+    return subprocess.Popen([HPM, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=HPM_ENV,
+                            preexec_fn=_default_sigint)
 
 @pytest.fixture(scope="session")
 def small_data(tmp_path_factory)->Path:

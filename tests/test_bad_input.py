@@ -415,3 +415,67 @@ def test_cli_keeps_long_paths_whole(g2f_copy, tmp_path):
     path = _utf16(deep/TRAIT)
     proc = run_hpm("prepare", deep, tmp_path/"store", ok=False)
     assert proc.returncode == 2 and str(path) in proc.stderr, proc.stderr
+
+# ---------------------------------------------------------------- inputs too large for memory
+# A zero-stride view declares a huge matrix without holding it: the function must refuse it (with the estimated size
+# and what to do instead) before allocating anything, instead of being killed by the system or failing deep in numpy.
+HUGE = (200_000, 10)   # 200,000 individuals: a dense float64 kernel of 298 GiB
+
+def huge_dosages(): return np.broadcast_to(np.int8(1), HUGE)
+
+def check_guard(excinfo, *words):
+    msg = str(excinfo.value)
+    assert re.search(r"\d+(\.\d)? (GiB|TiB)", msg), msg       # the estimated size
+    assert "available" in msg and ";" in msg, msg              # the memory there is, then the alternative
+    for w in words: assert w in msg, msg
+
+def test_check_memory_refuses_with_size_and_alternative():
+    from hybridpredictmaize.core import check_memory
+    with pytest.raises(HpmError) as e: check_memory(2**50, "a dense kernel", "use fewer hybrids")
+    check_guard(e, "a dense kernel", "use fewer hybrids")
+    assert check_memory(1024, "a small array", "nothing") is None
+
+GUARD_DEFECT = ("{f} allocates the dense n x n kernel without core.check_memory: numpy's MemoryError (or the OOM killer "
+                "for sizes just under RAM + swap) instead of an HpmError with the size and the alternative; call "
+                "check_memory(n_a * n_b * 12, ...) at the top of baselines.gblup.cross_products")
+
+@pytest.mark.xfail(strict=True, reason=GUARD_DEFECT.format(f="baselines.gblup.vanraden_grm"))
+def test_dense_kernel_too_large_is_refused():
+    from hybridpredictmaize.baselines.gblup import vanraden_grm
+    with pytest.raises(HpmError) as e: vanraden_grm(huge_dosages())
+    check_guard(e, "200,000")
+
+@pytest.mark.xfail(strict=True, reason=GUARD_DEFECT.format(f="baselines.gblup.gaussian_kernel"))
+def test_gaussian_kernel_too_large_is_refused():
+    from hybridpredictmaize.baselines.gblup import gaussian_kernel
+    with pytest.raises(HpmError) as e: gaussian_kernel(huge_dosages())
+    check_guard(e, "200,000")
+
+@pytest.mark.xfail(strict=True, reason=GUARD_DEFECT.format(f="baselines.gblup.vanraden_grm")
+                   + " (here a 0.5 GiB kernel on a machine said to have 100 MiB available)")
+def test_kernel_guard_uses_the_available_memory(monkeypatch):
+    "The guard compares with the memory available now, not with what numpy can reserve."
+    import hybridpredictmaize.core as core
+    from hybridpredictmaize.baselines.gblup import vanraden_grm
+    monkeypatch.setattr(core, "available_memory", lambda: 100 * 2**20)
+    X = np.random.default_rng(0).integers(0, 3, (8_000, 20), dtype=np.int8)
+    with pytest.raises(HpmError) as e: vanraden_grm(X)
+    check_guard(e)
+
+@pytest.mark.xfail(strict=True, reason="baselines.gblup.check_kernel makes a float64 copy (and GBLUP.fit a bool mask) of a "
+                   "precomputed n x n kernel without core.check_memory")
+def test_precomputed_kernel_too_large_is_refused():
+    from hybridpredictmaize.baselines.gblup import GBLUP
+    K = np.broadcast_to(np.float32(1), (HUGE[0], HUGE[0]))
+    with pytest.raises(HpmError) as e: GBLUP(kernel="precomputed").fit(K, np.zeros(HUGE[0]))
+    check_guard(e)
+
+@pytest.mark.xfail(strict=True, reason="data.genotypes.Genotypes.rows allocates (len(idx), n_snps) int8 without "
+                   "core.check_memory: reading every row of a G2F-size matrix (or a huge one) fails in numpy or is OOM-killed; "
+                   "call check_memory(len(idx) * n_snps, ...) with the alternative iter_chunks()")
+def test_genotype_rows_too_large_are_refused(prepared):
+    from hybridpredictmaize.data.genotypes import open_genotypes
+    g = open_genotypes(prepared/"genotypes")
+    g.shape = (g.shape[0], 10**12)         # a declared size of 1e12 SNPs: 4.5 TiB for five rows
+    with pytest.raises(HpmError) as e: g.rows(np.arange(5))
+    check_guard(e, "iter_chunks")
