@@ -116,7 +116,7 @@ def test_kill_prepare_then_rerun(big_data, tmp_path, sig, after):
     else: assert proc.returncode == -signal.SIGKILL
     assert not (out/".complete").exists()
     proc2 = run_hpm("fit", out, tmp_path/"run", "--model", "gblup", ok=False)   # the unfinished store is refused
-    assert proc2.returncode == 2 and "unfinished" in proc2.stderr and not (tmp_path/"run").exists()
+    assert proc2.returncode == 2 and "unfinished" in proc2.stderr and not (tmp_path/"run").exists(), proc2.stderr
     run_hpm("prepare", data, out)
     assert leftovers(out) == []
     assert_same_store(out, reference)
@@ -130,15 +130,15 @@ def fit_predict(prep:Path, run:Path, model:str, epochs:int=2, extra=())->bytes:
 
 @pytest.fixture(scope="module")
 def reference_gxe(prepared, tmp_path_factory):
-    "Predictions of an uninterrupted 3-epoch `gxe` run (seed 3)."
+    "Predictions of an uninterrupted 2-epoch `gxe` run (seed 3)."
     root = tmp_path_factory.mktemp("gxe_reference")
-    return fit_predict(prepared, root/"run", "gxe", epochs=3)
+    return fit_predict(prepared, root/"run", "gxe", epochs=2)
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
 def test_kill_fit_then_resume_gives_the_same_predictions(prepared, reference_gxe, tmp_path, sig):
     run = tmp_path/"run"
-    proc = popen_hpm("fit", prepared, run, "--model", "gxe", "--epochs", 3, "--device", "cpu", "--seed", 3)
+    proc = popen_hpm("fit", prepared, run, "--model", "gxe", "--epochs", 2, "--device", "cpu", "--seed", 3)
     assert wait_for(run/"checkpoints"/"last.json", proc), "fit finished before it could be interrupted"
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
@@ -147,14 +147,24 @@ def test_kill_fit_then_resume_gives_the_same_predictions(prepared, reference_gxe
     assert not (run/".complete").exists()
     pred = run_hpm("predict", run, prepared, "--out", tmp_path/"early.csv", "--device", "cpu", ok=False)
     assert pred.returncode == 2 and not (tmp_path/"early.csv").exists()            # an unfinished run is refused
-    again = run_hpm("fit", prepared, run, "--model", "gxe", "--epochs", 3, "--device", "cpu", "--seed", 3, ok=False)
-    assert again.returncode == 2 and "--resume" in again.stderr                        # no silent restart
-    assert fit_predict(prepared, run, "gxe", epochs=3, extra=["--resume"]) == reference_gxe
-    assert leftovers(run) == []
+    again = run_hpm("fit", prepared, run, "--model", "gxe", "--epochs", 2, "--device", "cpu", "--seed", 3, ok=False)
+    assert again.returncode == 2 and "--resume" in again.stderr, again.stderr         # no silent restart
+    other = run_hpm("fit", prepared, run, "--model", "concat", "--epochs", 2, "--device", "cpu", "--seed", 3, "--resume", ok=False)
+    assert other.returncode == 2 and "another model configuration" in " ".join(other.stderr.split()), other.stderr
+    assert "Traceback" not in other.stderr
+    assert fit_predict(prepared, run, "gxe", epochs=2, extra=["--resume"]) == reference_gxe
+    for f in leftovers(run):   # SIGKILL leaves no chance to clean up: a stale temporary file is hidden and never read
+        name = Path(f).name
+        assert name.startswith(".") and (run/Path(f).parent/name[1:].rsplit(".", 2)[0]).exists(), f
 
 @pytest.mark.slow
-@pytest.mark.parametrize("model", ["gblup-gxe", "gxe"])
-def test_same_command_twice_gives_identical_predictions(prepared, tmp_path, model):
-    first = fit_predict(prepared, tmp_path/"run1", model, epochs=2)
-    second = fit_predict(prepared, tmp_path/"run2", model, epochs=2)
+def test_same_command_twice_gives_identical_predictions_gblup_gxe(prepared, tmp_path):
+    first = fit_predict(prepared, tmp_path/"run1", "gblup-gxe")
+    second = fit_predict(prepared, tmp_path/"run2", "gblup-gxe")
+    assert len(first) > 100 and first == second
+
+@pytest.mark.slow
+def test_same_command_twice_gives_identical_predictions_gxe(prepared, tmp_path):
+    first = fit_predict(prepared, tmp_path/"run1", "gxe", epochs=2)
+    second = fit_predict(prepared, tmp_path/"run2", "gxe", epochs=2)
     assert len(first) > 100 and first == second
