@@ -20,13 +20,14 @@ from safetensors.torch import save_file, load_file
 from .core import (HpmError, DataError, warn_dropped, seed_everything, pick_device, atomic_path, atomic_write,
                                      write_json, read_json, mark_complete, is_complete, progress)
 from .evaluate import summarize, plot_learning_curve
+import hybridpredictmaize
 
 # %% auto #0
 __all__ = ['TrainConfig', 'DistContext', 'dist_setup', 'dist_cleanup', 'param_groups', 'make_optimizer', 'lr_at', 'TargetScaler',
            'resolve_amp', 'optimizer_to_flat', 'optimizer_from_flat', 'weights_sha256', 'save_checkpoint',
-           'config_diff', 'load_checkpoint', 'epoch_loader', 'model_inputs', 'predict_dataset', 'train_loop',
-           'fit_config_to_store', 'store_signature', 'check_signature', 'build_model', 'fit_neural', 'load_neural',
-           'predict_neural', 'MaskedDosageModel', 'mask_dosage', 'dosage_counts', 'pretrain_genotype',
+           'config_diff', 'load_weights', 'load_checkpoint', 'epoch_loader', 'model_inputs', 'predict_dataset',
+           'train_loop', 'fit_config_to_store', 'store_signature', 'check_signature', 'build_model', 'fit_neural',
+           'load_neural', 'predict_neural', 'MaskedDosageModel', 'mask_dosage', 'dosage_counts', 'pretrain_genotype',
            'pretraining_note']
 
 # %% ../nbs/50_train.ipynb #4d944856
@@ -225,6 +226,20 @@ def config_diff(a:dict, b:dict, prefix:str="")->list[str]:
             out.append(f"{prefix}{k}: {va!r} vs {vb!r}")
     return out
 
+def load_weights(module:nn.Module, # the module to fill
+                 path,              # a safetensors file of its state dict
+                )->None:
+    "Load a safetensors state dict into `module`, saying which tensors are missing, unexpected or of another shape."
+    sd, own = load_file(str(path)), module.state_dict()
+    missing, unexpected = [k for k in own if k not in sd], [k for k in sd if k not in own]
+    shape = [f"{k} {tuple(sd[k].shape)} vs {tuple(own[k].shape)}" for k in own if k in sd and sd[k].shape != own[k].shape]
+    if missing or unexpected or shape:
+        parts = [f"{w}: {', '.join(v[:3])}{' ...' if len(v) > 3 else ''}" for w, v in
+                 (("missing", missing), ("unexpected", unexpected), ("other shape", shape)) if v]
+        raise HpmError(f"the weights in {path} do not fit this model ({'; '.join(parts)}); they come from another model "
+                       "configuration or another version of hybridpredictmaize")
+    module.load_state_dict(sd, strict=True)
+
 def load_checkpoint(ckpt_root,                    # the run's `checkpoints/` folder
                     model:nn.Module|None=None,    # model to load the weights into
                     optimizer:torch.optim.Optimizer|None=None, # optimizer to load the state into
@@ -241,10 +256,7 @@ def load_checkpoint(ckpt_root,                    # the run's `checkpoints/` fol
         diff = config_diff(state["model_config"], expect_model_config)
         if diff: raise HpmError(f"the checkpoint in {d} was trained with another model configuration ({'; '.join(diff[:6])}); "
                                 "use a new run folder, or the same options as that run")
-    if model is not None:
-        try: _model_of(model).load_state_dict(load_file(str(d/"model.safetensors")), strict=True)
-        except RuntimeError as e:
-            raise HpmError(f"the weights in {d} do not fit this model ({str(e).splitlines()[0]}); it is from another model") from None
+    if model is not None: load_weights(_model_of(model), d/"model.safetensors")
     if optimizer is not None and "optimizer" in state:
         optimizer_from_flat(optimizer, load_file(str(d/"optimizer.safetensors")), state["optimizer"])
     return state
@@ -518,7 +530,7 @@ def fit_neural(store,                          # the prepared store (or its path
         seed_everything(cfg.seed)
         model = build_model(mcfg, store)
         if init is not None: _load_pretrained(model, init)
-        run_info = {"kind": "neural", "model_config": asdict(mcfg), "train_config": asdict(cfg), "target_scaler": asdict(y_scaler),
+        run_info = {"kind": "neural", "version": hybridpredictmaize.__version__, "model_config": asdict(mcfg), "train_config": asdict(cfg), "target_scaler": asdict(y_scaler),
                     "store": store_signature(store), "n_train": len(tr), "n_val": 0 if va is None else len(va),
                     "n_params": sum(p.numel() for p in model.parameters()), "init": init_info}
         if ctx.main and not (resume and (run_dir/"neural.json").exists()):
@@ -736,8 +748,7 @@ def _adopt_pretrained(mcfg, init, store):
 
 def _load_pretrained(model:nn.Module, init):
     "Load `encoder.safetensors` of a pre-training run into the model's genotype encoder."
-    try: model.geno.load_state_dict(load_file(str(Path(init)/"encoder.safetensors")), strict=True)
-    except RuntimeError as e: raise HpmError(f"the pre-trained encoder in {init} does not fit this model ({str(e).splitlines()[0]})") from None
+    load_weights(model.geno, Path(init)/"encoder.safetensors")
 
 # %% ../nbs/50_train.ipynb #18375c78
 def pretraining_note(with_init:dict,            # result of fit_neural(..., init=...) or of pretrain_genotype
