@@ -149,11 +149,14 @@ def metrics_json(results:dict,            # model name -> prediction frame
     elif oracle is not None: raise HpmError(f"oracle must be a prediction frame or a summary dict, not {type(oracle).__name__}")
     return out
 
-def write_metrics(path, metrics:dict):
+def write_metrics(path,          # the metrics.json to write
+                  metrics:dict,  # `{model: summary}`
+                 ):
     "Write `metrics` as strict JSON (NaN as null) atomically."
     write_json(path, _nan_to_none(metrics))
 
-def read_metrics(path)->dict:
+def read_metrics(path, # a metrics.json written by `write_metrics`
+                )->dict:
     "Read a `metrics.json` back (null scores as NaN)."
     return _none_to_nan(read_json(path))
 
