@@ -2,7 +2,7 @@
 
 Default run (a few minutes on 2 cores): GRM for n in {1000, 2000, 4000} x p in {10000, 50000} from int8 dosages,
 REML at each n with `GBLUP` (tridiagonal reduction, float64) and with a plain float64 numpy REML built on one
-`np.linalg.eigh` (the EMMA recipe), measured in the same run, with their agreement; GRM throughput against the
+`np.linalg.eigh` (the EMMA recipe), measured in the same run (alternated, best of 2), with their agreement; GRM throughput against the
 float32 matmul peak measured in the same run. `--full` adds n = 4,928 hybrids x p = 437,214 SNPs from a
 store-like int8 memory map written under /tmp (2.2 GB). Writes bench/results/gblup.json.
 
@@ -85,12 +85,15 @@ def dosages(n, p, seed=0, block_rows=500):
     return out
 
 
-def reml_case(K, seed=1):
+def reml_case(K, seed=1, repeats=2):
     n = K.shape[0]; rng = np.random.default_rng(seed)
     g = np.linalg.cholesky(K + 1e-3 * np.eye(n)) @ rng.standard_normal(n) * math.sqrt(0.5)
     y = 10 + g + rng.standard_normal(n) * math.sqrt(0.5)
-    ours, t_ours = _timed(lambda: GBLUP(kernel="precomputed").fit(K, y))
-    ref, t_ref = _timed(lambda: plain_reml(K, y))
+    t_ours, t_ref = [], []
+    for _ in range(repeats):   # alternate the two and keep the best of each: the machine may be shared
+        ours, t = _timed(lambda: GBLUP(kernel="precomputed").fit(K, y)); t_ours.append(t)
+        ref, t = _timed(lambda: plain_reml(K, y)); t_ref.append(t)
+    t_ours, t_ref = min(t_ours), min(t_ref)
     rel = lambda a, b: abs(a - b) / abs(b)
     return dict(n=n, reml_s=round(t_ours, 3), plain_numpy_eigh_reml_s=round(t_ref, 3), ratio=round(t_ours / t_ref, 3),
                 agreement=dict(delta_rel=rel(ours.delta_, ref["delta"]), var_g_rel=rel(ours.var_g_, ref["var_g"]),
@@ -121,7 +124,7 @@ def full_case(peak, n=4928, p=437214, chunk_rows=256):
     gemm_s = 2 * n * n * p / (peak * 1e9)
     res = dict(n=n, p=p, grm_s=round(t, 1), useful_gflops=round(n * n * p / t / 1e9, 1),
                gemm_equivalent_gflops=round(2 * n * n * p / t / 1e9, 1), time_vs_peak_sgemm=round(t / gemm_s, 3), source=str(path))
-    res["reml"] = reml_case(G)
+    res["reml"] = reml_case(G, repeats=1)
     return res
 
 
