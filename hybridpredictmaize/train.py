@@ -89,7 +89,7 @@ def dist_setup(device:str="auto")->DistContext: # `auto`, `cpu`, `cuda`, `cuda:N
     if started: dist.init_process_group("nccl" if dev.type == "cuda" else "gloo")
     return DistContext(rank, world, local, dev, started)
 
-def dist_cleanup(ctx:DistContext):
+def dist_cleanup(ctx:DistContext): # the context `dist_setup` returned
     "Leave the process group when `dist_setup` joined it."
     import torch.distributed as dist
     if ctx.started and dist.is_initialized(): dist.destroy_process_group()
@@ -107,7 +107,9 @@ def param_groups(model:nn.Module,     # the model
         (no_decay if p.ndim < 2 or id(p) in emb else decay).append(p)
     return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
 
-def make_optimizer(model:nn.Module, cfg:TrainConfig)->torch.optim.AdamW:
+def make_optimizer(model:nn.Module,  # the model
+                   cfg:TrainConfig,  # gives lr, betas, weight_decay
+                  )->torch.optim.AdamW:
     "AdamW over `param_groups(model)` with the run's learning rate and betas."
     return torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=cfg.betas)
 
@@ -179,7 +181,8 @@ def optimizer_from_flat(opt:torch.optim.Optimizer, tensors:dict, meta:dict):
 # %% ../nbs/50_train.ipynb #0c2611ed
 def _model_of(model:nn.Module)->nn.Module: return model.module if hasattr(model, "module") else model
 
-def weights_sha256(model:nn.Module)->str:
+def weights_sha256(model:nn.Module, # the model (DDP-wrapped or not)
+                  )->str:
     "SHA-256 of the model's weights (names, shapes and bytes, in order): equal hashes mean equal weights."
     h = hashlib.sha256()
     for k, v in _model_of(model).state_dict().items():
@@ -282,7 +285,9 @@ def _bar(it, desc:str, ctx:DistContext):
     "A progress bar over `it` on the main process, the bare iterable elsewhere."
     return progress(it, desc=desc, leave=False, unit="batch") if ctx.main else it
 
-def model_inputs(batch:dict, device:torch.device)->tuple:
+def model_inputs(batch:dict,           # a batch dict of the dataset
+                 device:torch.device,   # where the model runs
+                )->tuple:
     "The model's four inputs from a batch dict, on `device`."
     nb = device.type == "cuda"
     return tuple(batch[k].to(device, non_blocking=nb) for k in ("geno", "weather", "weather_mask", "env_cov"))
@@ -468,7 +473,8 @@ def fit_config_to_store(model_cfg,  # a FusionConfig, its dict, or a mode name (
                                genotype=dataclasses.replace(model_cfg.genotype, n_snps=int(store.genotypes.shape[1])),
                                weather=dataclasses.replace(model_cfg.weather, n_vars=int(n_vars), n_days=int(n_days)))
 
-def store_signature(store)->dict:
+def store_signature(store, # the prepared store (or its path)
+                   )->dict:
     "What a model trained on `store` depends on: SNP list hash and count, weather variables and days, covariate names."
     store = _open(store)
     snps = store.genotypes.snps
@@ -478,7 +484,10 @@ def store_signature(store)->dict:
             "weather_vars": list(store.weather_vars), "n_days": int(store.weather.shape[1]),
             "covariates": [str(c) for c in store.covariates.columns]}
 
-def check_signature(trained:dict, store, what:str="the run")->None:
+def check_signature(trained:dict,       # `store_signature` of the training store
+                    store,              # the store about to be used
+                    what:str="the run", # how to name the trained thing in the message
+                   )->None:
     "Refuse a store whose genotype coding, weather variables or covariates differ from those `trained` on."
     now = store_signature(store)
     diff = [k for k in ("n_snps", "snp_sha256", "weather_vars", "n_days", "covariates") if trained.get(k) != now[k]]
@@ -486,7 +495,9 @@ def check_signature(trained:dict, store, what:str="the run")->None:
         raise HpmError(f"{what} was trained on the store {trained.get('path')}, whose {', '.join(diff)} differ from those of "
                        f"{now['path']}; predict with a store prepared from the same genotype file and options")
 
-def build_model(model_cfg, store):
+def build_model(model_cfg, # a FusionConfig fitted to the store (`fit_config_to_store`)
+                store,     # the prepared store (or its path): gives the SNP map
+               ):
     "A `HybridYieldModel` for `store` (SNP chromosomes and positions from its SNP map)."
     from hybridpredictmaize.models.fusion import HybridYieldModel
     snps = _open(store).genotypes.snps
