@@ -229,11 +229,19 @@ def config_diff(a:dict, b:dict, prefix:str="")->list[str]:
             out.append(f"{prefix}{k}: {va!r} vs {vb!r}")
     return out
 
+def _load_tensors(path)->dict:
+    "The tensors of a safetensors file; a damaged or foreign file is an `HpmError` naming it (nothing is executed)."
+    try: return load_file(str(path))
+    except Exception as e:
+        if isinstance(e, HpmError): raise
+        raise HpmError(f"{path} is not a readable safetensors file ({type(e).__name__}: {e}); the checkpoint was damaged "
+                       "or replaced: fit the run again") from e
+
 def load_weights(module:nn.Module, # the module to fill
                  path,              # a safetensors file of its state dict
                 )->None:
     "Load a safetensors state dict into `module`, saying which tensors are missing, unexpected or of another shape."
-    sd, own = load_file(str(path)), module.state_dict()
+    sd, own = _load_tensors(path), module.state_dict()
     missing, unexpected = [k for k in own if k not in sd], [k for k in sd if k not in own]
     shape = [f"{k} {tuple(sd[k].shape)} vs {tuple(own[k].shape)}" for k in own if k in sd and sd[k].shape != own[k].shape]
     if missing or unexpected or shape:
@@ -261,7 +269,7 @@ def load_checkpoint(ckpt_root,                    # the run's `checkpoints/` fol
                                 "use a new run folder, or the same options as that run")
     if model is not None: load_weights(_model_of(model), d/"model.safetensors")
     if optimizer is not None and "optimizer" in state:
-        optimizer_from_flat(optimizer, load_file(str(d/"optimizer.safetensors")), state["optimizer"])
+        optimizer_from_flat(optimizer, _load_tensors(d/"optimizer.safetensors"), state["optimizer"])
     return state
 
 # %% ../nbs/50_train.ipynb #25bd89e0

@@ -68,8 +68,6 @@ def test_store_with_pickled_array_is_refused(store_copy, tmp_path, member):
     with pytest.raises((ValueError, DataError)): open_store(store_copy)
     assert not marker.exists()
 
-@pytest.mark.xfail(strict=True, reason="data.store Store.__init__ lets numpy's ValueError ('Object arrays cannot be loaded "
-                   "when allow_pickle=False') through: the CLI then shows a traceback; wrap np.load in a DataError naming the file")
 def test_store_with_pickled_array_is_a_data_error(store_copy, tmp_path):
     from hybridpredictmaize.data.store import open_store
     arr = np.empty(2, dtype=object); arr[0] = Payload(tmp_path/"pwned")
@@ -112,8 +110,6 @@ def test_checkpoint_replaced_by_a_pickle_is_refused(tmp_path, member):
     assert not marker.exists()
     assert not isinstance(e.value, (AttributeError, NameError)), e.value
 
-@pytest.mark.xfail(strict=True, reason="train.load_checkpoint lets safetensors' SafetensorError through (a traceback in the "
-                   "CLI); catch it and raise HpmError naming the file ('not a safetensors file: damaged or replaced')")
 def test_checkpoint_replaced_by_a_pickle_is_a_clear_error(tmp_path):
     import torch
     from hybridpredictmaize.train import load_checkpoint

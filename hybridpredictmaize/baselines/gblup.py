@@ -14,7 +14,7 @@ from scipy import linalg as sla, optimize
 from scipy.linalg import lapack
 from sklearn.base import BaseEstimator, RegressorMixin
 from fastcore.basics import patch
-from ..core import HpmError, DataError, warn_dropped, write_json, read_json, mark_complete, is_complete, atomic_path, progress
+from ..core import HpmError, DataError, warn_dropped, write_json, read_json, mark_complete, is_complete, atomic_path, progress, check_memory
 
 # %% auto #0
 __all__ = ['MIN_RECORDS', 'cross_products', 'vanraden_grm', 'vanraden_cross', 'gaussian_kernel', 'gaussian_cross', 'check_kernel',
@@ -101,6 +101,11 @@ def cross_products(a,                    # dosages of the rows (see `_blocks` fo
     acc, all_freqs, sq_a, sq_b, p = None, [], None, None, 0
     it_b = None if b is None else _blocks(b, chunk_snps, "markers (new individuals)")
     src = _dosage_source(a)
+    n_a = getattr(src, "shape", (None,))[0]
+    n_b = n_a if b is None else getattr(_dosage_source(b), "shape", (None,))[0]
+    if n_a is not None and n_b is not None:   # float64 sums + float32 block products, before any block is read
+        check_memory(int(n_a) * int(n_b) * 12, f"a dense {n_a:,} x {n_b:,} kernel",
+                     "build the kernel on fewer individuals (e.g. only the hybrids in the records), or pass a precomputed one")
     total = -(-src.shape[1] // chunk_snps) if isinstance(src, np.ndarray) and src.ndim == 2 else None
     for j, blk in progress(_blocks(a, chunk_snps), desc="kernel", total=total, unit="block", leave=False):
         f = None if freqs is None else np.asarray(freqs, dtype=np.float64)[j:j + blk.shape[1]]
@@ -195,6 +200,10 @@ def check_kernel(K,                   # the (n, n) kernel
                  psd_tol:float=1e-4,  # allowed negative eigenvalue relative to the largest one
                  psd:bool=True):      # also check positive semi-definiteness (an O(n³) eigenvalue computation)
     "Check that `K` is a finite, symmetric, positive semi-definite square matrix; return it as float64."
+    shape = getattr(K, "shape", ())
+    if len(shape) == 2:   # a float64 copy plus the symmetry check hold about three n x n arrays
+        check_memory(int(shape[0]) * int(shape[1]) * 8 * 3, f"checking a {shape[0]:,} x {shape[1]:,} precomputed kernel",
+                     "pass a kernel over the individuals in the records only")
     K = np.asarray(K.to_numpy() if isinstance(K, pd.DataFrame) else K, dtype=np.float64)
     if K.ndim != 2 or K.shape[0] != K.shape[1]: raise DataError(f"{name}: expected a square matrix, got shape {K.shape}")
     bad = ~np.isfinite(K)

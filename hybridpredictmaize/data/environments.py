@@ -69,7 +69,14 @@ def read_g2f_csv(path,             # the CSV file
                                 hint="save it as a comma-separated CSV (a semicolon CSV often also writes decimal "
                                      "commas, e.g. '12,3': use a dot)")
     na = sorted({v for x in NA_STRINGS for v in (x, x.upper(), x.title())})
-    try: df = pd.read_csv(io.StringIO(text), dtype=str if as_text else None, keep_default_na=False, na_values=[] if as_text else na)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)   # pandas warns, then shifts columns, on extra fields
+            df = pd.read_csv(io.StringIO(text), dtype=str if as_text else None, keep_default_na=False,
+                             na_values=[] if as_text else na, index_col=False)
+    except pd.errors.ParserWarning as e:
+        raise DataError(f"a row of the {what} has more fields than the header ({e})", file=path, line=2,
+                        hint="check quotes and separators in the first rows")
     except pd.errors.ParserError as e:
         m = re.search(r"line (\d+)", str(e))
         raise DataError(f"cannot parse the {what} as CSV ({e})", file=path, line=int(m.group(1)) if m else None,

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from typing import TYPE_CHECKING
 from ..core import (DataError, warn_dropped, atomic_path, write_json, read_json,
-                                     mark_complete, is_complete, COMPLETE_MARKER, progress)
+                                     mark_complete, is_complete, COMPLETE_MARKER, progress, check_memory)
 if TYPE_CHECKING: import pandas as pd   # imported where used: converting a VCF does not need pandas
 
 # %% auto #0
@@ -800,6 +800,8 @@ class Genotypes:
         "Dosage rows `idx` as an int8 array (len(idx), n_snps), read in file order."
         idx = np.asarray(idx, dtype=np.int64).reshape(-1)
         if len(idx) and (idx.max() >= self.shape[0] or idx.min() < -1): raise IndexError(f"row index out of range [-1, {self.shape[0]})")
+        check_memory(len(idx) * int(self.shape[1]), f"reading {len(idx):,} genotype rows of {self.shape[1]:,} SNPs",
+                     "read the matrix in blocks of SNPs with iter_chunks() instead")
         order = np.argsort(idx, kind="stable")
         srt = idx[order]
         out = np.empty((len(idx), self.shape[1]), np.int8)

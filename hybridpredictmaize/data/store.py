@@ -98,6 +98,12 @@ def run_step(out_dir,  # the store folder
     return report, True
 
 # %% ../../nbs/14_data.store.ipynb #1c516e64
+def _load_npy(path):
+    "An array from a store's `.npy` file, never unpickling; a damaged or foreign file is a `DataError`."
+    try: return np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as e:
+        raise DataError(f"cannot read this array ({e})", file=path, hint="the store was changed or damaged; prepare it again")
+
 class Store:
     "A prepared store opened from disk (see `open_store`)."
     def __init__(self, path):
@@ -109,8 +115,7 @@ class Store:
         self.envs = pq("environments/envs.parquet")
         self.covariates = pq("environments/covariates.parquet").set_index("Env").astype(np.float32)
         w = read_json(self.path/"weather/weather.json")
-        self.weather = np.load(self.path/"weather/weather.npy", allow_pickle=False)
-        self.weather_mask = np.load(self.path/"weather/mask.npy", allow_pickle=False)
+        self.weather, self.weather_mask = _load_npy(self.path/"weather/weather.npy"), _load_npy(self.path/"weather/mask.npy")
         self.weather_envs, self.weather_vars = list(w["envs"]), list(w["variables"])
         self.weather_info = w
         self.template = pq("template.parquet") if (self.path/"template.parquet").exists() else None
@@ -298,6 +303,9 @@ def _step_weather(files:dict, out:Path, days_before:int, days_after:int, max_gap
                             hint="add their daily rows to the testing weather file, or pass --fill-weather "
                                  "(fill_weather=True) to use the mean of the location's other years")
         train_envs = envs_df.Env[envs_df.is_train].tolist()
+        left_out = [e for e in no_weather if e not in filled and e in set(train_envs)]
+        warn_dropped(len(left_out), "training Env", f"no weather rows ({', '.join(left_out[:3])}{' ...' if len(left_out) > 3 else ''})",
+                     file=files["weather_train"], action="left out of training")
         scaler = WeatherScaler.fit(aligned, train_envs)
         scaled = np.asarray(scaler.transform(aligned), dtype=np.float32)
         scaled = np.where(np.isfinite(scaled), scaled, 0).astype(np.float32)
