@@ -140,7 +140,7 @@ class SnpEmbedding(nn.Module):
         if snp_chrom is not None and snp_pos is not None and len(snp_chrom) != len(snp_pos):
             raise HpmError(f"snp_chrom has {len(snp_chrom)} entries but snp_pos has {len(snp_pos)}")
         chrom = torch.as_tensor(chrom_codes(snp_chrom, cfg.n_chrom)) if snp_chrom is not None else None
-        pos = torch.as_tensor(np.asarray(snp_pos, dtype=np.int64)) if snp_pos is not None else None
+        pos = torch.as_tensor(np.array(snp_pos, dtype=np.int64)) if snp_pos is not None else None   # a copy: store maps are read-only
         if cfg.snp_effects and n is not None and n != cfg.n_snps:
             raise HpmError(f"the SNP map has {n} SNPs but GenotypeConfig.n_snps is {cfg.n_snps}; set n_snps from the store")
         self.n_snps = cfg.n_snps if cfg.snp_effects else n
