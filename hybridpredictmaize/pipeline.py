@@ -6,7 +6,7 @@ Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/pipeline.html.md""
 
 # %% ../nbs/70_pipeline.ipynb #c4a80b37
 from __future__ import annotations
-import dataclasses, datetime as dt, json, shutil, time
+import dataclasses, datetime as dt, os, time
 from pathlib import Path
 import numpy as np, pandas as pd
 import hybridpredictmaize
@@ -89,6 +89,7 @@ def _fit_neural(store, run, model, train, val, info, epochs, device, resume, ini
     cfg = neural_config(store, model, size=size, **(model_overrides or {}))
     tcfg = TrainConfig(**{**dict(seed=info["seed"]), **({"epochs": epochs} if epochs else {}), **(train_overrides or {})})
     summary = fit_neural(store, train, val, cfg, tcfg, run, device=device, resume=resume, init=init)
+    if int(os.environ.get("RANK", "0")) != 0: return info   # under torchrun only rank 0 writes the run files
     info = {**info, "model_config": cfg.to_dict(), "train_config": dataclasses.asdict(tcfg),
             "training": {k: v for k, v in summary.items() if isinstance(v, (int, float, str, bool, type(None)))}}
     return _finish_run(run, info, _val_frame(val, predict_neural(run, store, val, device=device)), model)
@@ -127,6 +128,7 @@ def fit_run(prep,                      # the prepared store (folder written by `
         info = _fit_neural(store, run, model, train, val, info, epochs, device, resume, init, size, train_overrides, model_overrides)
     else: info = _fit_ensemble(prep, store, run, val, info, epochs, device, resume, init, size, train_overrides,
                                model_overrides, records)
+    if int(os.environ.get("RANK", "0")) != 0: return info
     info["fit_seconds"] = round(time.perf_counter() - t0, 2)
     write_json(run/"run.json", info)
     return info
