@@ -53,7 +53,7 @@ def neural_config(store:Store,       # an open store
     if size not in ("small", "full"): raise HpmError(f"unknown model size {size!r}: expected 'small' or 'full'")
     n_snps, (n_days, n_vars) = store.genotypes.shape[1], store.weather.shape[1:]
     g = dict(n_snps=n_snps)
-    if size == "small": g.update(d_embed=8, patch=8, d_stem=16, d_model=32, target_tokens=64, n_layers=1, n_heads=4)
+    if size == "small": g.update(d_embed=8, patch=16, pool="conv", d_stem=16, d_model=32, target_tokens=64, n_layers=1, n_heads=4)
     w = dict(n_vars=n_vars, n_days=n_days)
     if size == "small": w.update(d_model=32, n_layers=1)
     g.update(overrides.pop("genotype", {})); w.update(overrides.pop("weather", {}))

@@ -26,9 +26,9 @@ import hybridpredictmaize
 __all__ = ['TrainConfig', 'DistContext', 'dist_setup', 'dist_cleanup', 'param_groups', 'make_optimizer', 'lr_at', 'TargetScaler',
            'resolve_amp', 'optimizer_to_flat', 'optimizer_from_flat', 'weights_sha256', 'save_checkpoint',
            'config_diff', 'load_weights', 'load_checkpoint', 'epoch_loader', 'model_inputs', 'predict_dataset',
-           'train_loop', 'fit_config_to_store', 'store_signature', 'check_signature', 'build_model', 'fit_neural',
-           'load_neural', 'predict_neural', 'MaskedDosageModel', 'mask_dosage', 'dosage_counts', 'pretrain_genotype',
-           'pretraining_note']
+           'train_loop', 'fit_config_to_store', 'store_signature', 'check_signature', 'build_model', 'fit_env_offset',
+           'env_offsets', 'fit_neural', 'load_neural', 'predict_neural', 'MaskedDosageModel', 'mask_dosage',
+           'dosage_counts', 'pretrain_genotype', 'pretraining_note']
 
 # %% ../nbs/50_train.ipynb #4d944856
 @dataclass
@@ -49,6 +49,7 @@ class TrainConfig:
     eval_batch_size: int = 256     # batch size of validation and prediction
     seed: int = 0                  # seed of the initialisation, the data order and dropout
     keep_every: bool = False       # keep every epoch's checkpoint (default: only the last and the best)
+    env_offset: bool = False       # learn deviations from a linear environment-mean model (`fit_env_offset`) of the training Env
 
     def __post_init__(self):
         self.betas = tuple(self.betas)
@@ -100,6 +101,7 @@ def param_groups(model:nn.Module,     # the model
                 )->list[dict]:
     "Two AdamW parameter groups: decayed weight matrices, and undecayed biases, norms and embeddings."
     emb = {id(m.weight) for m in model.modules() if isinstance(m, nn.Embedding)}
+    emb |= {id(p) for p in getattr(getattr(model, "module", model), "ridge_parameters", list)()}  # penalised in the loss instead
     decay, no_decay, seen = [], [], set()
     for _, p in model.named_parameters():
         if not p.requires_grad or id(p) in seen: continue
@@ -296,9 +298,10 @@ def _bar(it, desc:str, ctx:DistContext):
 def model_inputs(batch:dict,           # a batch dict of the dataset
                  device:torch.device,   # where the model runs
                 )->tuple:
-    "The model's four inputs from a batch dict, on `device`."
+    "The model's inputs from a batch dict, on `device`: genotypes, weather, its mask, covariates (and locations when batched)."
     nb = device.type == "cuda"
-    return tuple(batch[k].to(device, non_blocking=nb) for k in ("geno", "weather", "weather_mask", "env_cov"))
+    keys = ("geno", "weather", "weather_mask", "env_cov") + (("location",) if "location" in batch else ())
+    return tuple(batch[k].to(device, non_blocking=nb) for k in keys)
 
 # %% ../nbs/50_train.ipynb #41213588
 @torch.no_grad()
@@ -335,7 +338,7 @@ def _gather(t:torch.Tensor, ctx:DistContext)->torch.Tensor:
 # %% ../nbs/50_train.ipynb #cf08dab8
 def _epoch_seed(seed:int, epoch:int)->int: return (seed * 1_000_003 + epoch * 7919 + 17) % 2**63
 
-def _train_epoch(model, opt, scaler, loader, cfg, ctx, step, total, y_scaler, amp, desc):
+def _train_epoch(model, opt, scaler, loader, cfg, ctx, step, total, y_scaler, amp, desc, n_train=1):
     "One pass over `loader`; returns (mean training loss, steps taken)."
     model.train()
     tot, n = torch.zeros((), dtype=torch.float64), 0
@@ -346,6 +349,8 @@ def _train_epoch(model, opt, scaler, loader, cfg, ctx, step, total, y_scaler, am
         with torch.autocast(ctx.device.type, dtype=amp, enabled=amp is not None):
             pred = model(*model_inputs(batch, ctx.device))
         loss = F.mse_loss(pred.float(), y)
+        pen = getattr(_model_of(model), "penalty", None)
+        if pen is not None: loss = loss + pen().to(loss.device) / n_train
         if not torch.isfinite(loss):
             raise HpmError(f"the training loss became {loss.item()} at step {step}; lower the learning rate (now {cfg.lr}) "
                            "or set amp='off'")
@@ -382,9 +387,9 @@ def _write_log(run_dir:Path, log:list[dict], plot:bool=False):
         fig = plot_learning_curve(df, title=run_dir.name)
         with atomic_path(run_dir/"learning_curve.png") as tmp: fig.savefig(tmp, format="png", dpi=100)
 
-def _score(pred_std, records:pd.DataFrame, y_scaler:TargetScaler)->tuple[dict, float, np.ndarray]:
-    "Validation summary, standardised MSE and absolute predictions."
-    pred = y_scaler.inverse(pred_std)
+def _score(pred_std, records:pd.DataFrame, y_scaler:TargetScaler, offset=0.0)->tuple[dict, float, np.ndarray]:
+    "Validation summary, standardised MSE and absolute predictions (`offset`: the environment-mean offset per record)."
+    pred = y_scaler.inverse(pred_std) + offset
     y = records["Yield_Mg_ha"].to_numpy(np.float64)
     s = summarize(records.assign(pred=pred))
     return s, float(np.mean(((pred - y) / y_scaler.std)**2)), pred
@@ -402,6 +407,7 @@ def train_loop(model:nn.Module,               # the model (not yet wrapped in DD
                resume:bool=False,             # continue from the last checkpoint in `run_dir`
                extra:dict|None=None,          # more JSON-able facts to keep in every checkpoint's state
                callbacks:list|None=None,      # callables cb(epoch, log_row) run after each epoch (rank 0 and others)
+               val_offset=None,               # (n_val,) environment-mean offset added to the validation predictions
               )->dict:
     "Train `model` with early stopping on the validation mean per-Env RMSE; returns the run summary."
     ctx, run_dir = ctx or DistContext(), Path(run_dir)
@@ -433,11 +439,12 @@ def train_loop(model:nn.Module,               # the model (not yet wrapped in DD
         t0 = time.time()
         loader = epoch_loader(train_ds, cfg, epoch, ctx)
         train_loss, step = _train_epoch(ddp, opt, scaler, loader, cfg, ctx, step, total, y_scaler, amp,
-                                        f"epoch {epoch + 1}/{cfg.epochs}")
+                                        f"epoch {epoch + 1}/{cfg.epochs}", len(train_ds))
         row = {"epoch": epoch + 1, "train_loss": train_loss, "lr": opt.param_groups[0]["lr"]}
         improved = True
         if val_ds is not None:
-            s, vloss, vpred = _score(predict_dataset(model, val_ds, cfg, ctx), val_records, y_scaler)
+            s, vloss, vpred = _score(predict_dataset(model, val_ds, cfg, ctx), val_records, y_scaler,
+                                    0.0 if val_offset is None else val_offset)
             row.update(val_loss=vloss, val_mean_env_rmse=s["mean_env_rmse"], val_mean_env_r=s["mean_env_r"],
                        val_pooled_rmse=s["pooled_rmse"], val_pooled_r=s["pooled_r"])
             improved = s["mean_env_rmse"] < best - cfg.min_delta
@@ -523,6 +530,32 @@ def _clean_records(records:pd.DataFrame|None, what:str)->pd.DataFrame|None:
     return records[ok].assign(Yield_Mg_ha=y[ok]).reset_index(drop=True) if ok.any() else None
 
 # %% ../nbs/50_train.ipynb #8b6c407e
+def fit_env_offset(store,                # the prepared store (covariates and weather of the Env)
+                   records:pd.DataFrame, # training records: Env, Hybrid, Yield_Mg_ha
+                   n_windows:int=4,      # weather windows per season (`env_features`)
+                  )->dict:
+    "The environment-mean model the neural model learns deviations from, as a JSON-ready dict."
+    from hybridpredictmaize.baselines.gblup import env_features, EnvScaler, EnvModel, env_meta
+    means = records.groupby("Env", sort=False)["Yield_Mg_ha"].mean()
+    F = env_features(store, list(means.index), n_windows)
+    scaler = EnvScaler.fit(F)
+    locs, years = env_meta(store, list(means.index))
+    model = EnvModel().fit(scaler.transform(F), means.to_numpy(), locs, years)
+    return {"n_windows": n_windows, "scaler": scaler.to_dict(), "env_model": model.to_dict()}
+
+def env_offsets(spec:dict|None, # `fit_env_offset`'s output, or None (no offset)
+                store,          # the store holding the environments' covariates and weather
+                envs,           # Env of each record
+               )->np.ndarray:
+    "The environment-mean offset of each record (zeros without a `spec`)."
+    envs = list(envs)
+    if not spec: return np.zeros(len(envs))
+    from hybridpredictmaize.baselines.gblup import env_features, EnvScaler, EnvModel, env_meta
+    u = list(dict.fromkeys(envs))
+    W = EnvScaler(**spec["scaler"]).transform(env_features(store, u, spec["n_windows"]))
+    mu = EnvModel.from_dict(spec["env_model"]).predict(W, env_meta(store, u)[0])
+    return pd.Series(mu, index=u).reindex(envs).to_numpy(np.float64)
+
 def fit_neural(store,                          # the prepared store (or its path)
                train_records:pd.DataFrame,     # training records: Env, Hybrid, Yield_Mg_ha
                val_records:pd.DataFrame|None,  # validation records (early stopping, model choice), or None
@@ -541,8 +574,13 @@ def fit_neural(store,                          # the prepared store (or its path
     tr, va = _clean_records(train_records, "training"), _clean_records(val_records, "validation")
     if tr is None: raise HpmError("no training record has an observed yield")
     mcfg = fit_config_to_store(model_cfg, store)
+    from hybridpredictmaize.baselines.gblup import env_meta
+    locations = sorted(set(env_meta(store, list(tr.Env.unique()))[0])) if mcfg.locations and mcfg.uses_weather else None
+    mcfg = dataclasses.replace(mcfg, n_locations=len(locations or []))
     init_info = None
     if init is not None: mcfg, init_info = _adopt_pretrained(mcfg, init, store)
+    offset = fit_env_offset(store, tr) if cfg.env_offset else None
+    tr = tr.assign(Yield_Mg_ha=tr.Yield_Mg_ha - env_offsets(offset, store, tr.Env))  # the network learns deviations
     y_scaler = TargetScaler.fit(tr["Yield_Mg_ha"])
     ctx = dist_setup(device)
     try:
@@ -551,13 +589,16 @@ def fit_neural(store,                          # the prepared store (or its path
         if init is not None: _load_pretrained(model, init)
         run_info = {"kind": "neural", "version": hybridpredictmaize.__version__, "model_config": asdict(mcfg), "train_config": asdict(cfg), "target_scaler": asdict(y_scaler),
                     "store": store_signature(store), "n_train": len(tr), "n_val": 0 if va is None else len(va),
-                    "n_params": sum(p.numel() for p in model.parameters()), "init": init_info}
+                    "n_params": sum(p.numel() for p in model.parameters()), "init": init_info, "env_offset": offset,
+                    "locations": locations}
         if ctx.main and not (resume and (run_dir/"neural.json").exists()):
             if (run_dir/"checkpoints"/"last.json").exists() and not resume:
                 raise HpmError(f"{run_dir} already holds a training run; pass resume=True (hpm fit --resume) or choose another folder")
             write_json(run_dir/"neural.json", run_info)
-        res = train_loop(model, G2FDataset(store, tr), None if va is None else G2FDataset(store, va), va, cfg, run_dir,
-                         y_scaler, asdict(mcfg), ctx, resume, extra={"store": run_info["store"]}, callbacks=callbacks)
+        res = train_loop(model, G2FDataset(store, tr, locations=locations),
+                         None if va is None else G2FDataset(store, va, locations=locations), va, cfg, run_dir,
+                         y_scaler, asdict(mcfg), ctx, resume, extra={"store": run_info["store"]}, callbacks=callbacks,
+                         val_offset=None if va is None else env_offsets(offset, store, va.Env))
         res.update(run_dir=str(run_dir), device=str(ctx.device), world_size=ctx.world, n_params=run_info["n_params"],
                    amp=str(resolve_amp(cfg.amp, ctx.device) or "float32").replace("torch.", ""), init=init_info,
                    n_train=len(tr), n_val=run_info["n_val"])
@@ -601,8 +642,8 @@ def predict_neural(run_dir,                 # a run folder written by `fit_neura
     if batch_size: cfg = dataclasses.replace(cfg, eval_batch_size=batch_size)
     ctx = DistContext(device=pick_device(device))
     model.to(ctx.device)
-    ds = G2FDataset(store, records[["Env", "Hybrid"]].reset_index(drop=True))
-    return y_scaler.inverse(predict_dataset(model, ds, cfg, ctx, desc="predict"))
+    ds = G2FDataset(store, records[["Env", "Hybrid"]].reset_index(drop=True), locations=info.get("locations"))
+    return y_scaler.inverse(predict_dataset(model, ds, cfg, ctx, desc="predict")) + env_offsets(info.get("env_offset"), store, records.Env)
 
 # %% ../nbs/50_train.ipynb #cfd0517d
 class MaskedDosageModel(nn.Module):

@@ -19,7 +19,7 @@ from ..core import HpmError, DataError, warn_dropped, write_json, read_json, mar
 # %% auto #0
 __all__ = ['MIN_RECORDS', 'cross_products', 'vanraden_grm', 'vanraden_cross', 'gaussian_kernel', 'gaussian_cross', 'check_kernel',
            'GBLUP', 'fit_multi_env', 'env_features', 'EnvScaler', 'env_kernel', 'env_location', 'env_year', 'EnvModel',
-           'StoreGBLUP', 'fit_store_gblup', 'load_store_gblup']
+           'env_meta', 'StoreGBLUP', 'fit_store_gblup', 'load_store_gblup']
 
 # %% ../../nbs/40_baselines.gblup.ipynb #48e7d521
 def _dosage_source(genotypes):
@@ -744,7 +744,7 @@ def _check_records(records, need_y:bool, what:str="records"):
     if missing: raise DataError(f"{what}: missing column(s) {missing}", hint="a records frame has columns Env, Hybrid and Yield_Mg_ha")
     if need_y: _check_y(records["Yield_Mg_ha"].reset_index(drop=True), f"{what} column 'Yield_Mg_ha'")
 
-def _env_meta(store, envs):
+def env_meta(store, envs):
     "(locations, years) of `envs` from the store's environment table, else parsed from the Env keys."
     tab = getattr(store, "envs", None)
     if isinstance(tab, pd.DataFrame) and {"Env", "Location", "Year"} <= set(tab.columns):
@@ -814,7 +814,7 @@ def fit_store_gblup(store,                    # a prepared store (`open_store`) 
     G_cross = G_all[:, tr_h]
     g_hat = G_cross @ fit["g_weights"]
     ge_feat = (G_cross @ fit["ge_weights"]) @ W / max(W.shape[1], 1) if model == "gblup-gxe" else None
-    locs, years = _env_meta(store, train_envs)
+    locs, years = env_meta(store, train_envs)
     env_model = EnvModel().fit(W, fit["beta"], locs, years)
     info = dict(n_records=len(rec), n_train_hybrids=len(tr_h), n_train_envs=len(train_envs), cg_iterations=fit["n_iter"],
                 cg_residual=fit["residual"], kernel=kernel, n_windows=n_windows, n_env_features=int(W.shape[1]),
@@ -834,7 +834,7 @@ def env_means(self:StoreGBLUP,
     if unseen.any():
         new = [e for e, u in zip(envs, unseen) if u]
         W = self.scaler.transform(env_features(store, new, self.info["n_windows"]))
-        out[unseen] = self.env_model.predict(W, _env_meta(store, new)[0])
+        out[unseen] = self.env_model.predict(W, env_meta(store, new)[0])
     return out
 
 @patch

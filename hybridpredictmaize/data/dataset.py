@@ -21,7 +21,8 @@ class G2FDataset(Dataset):
     def __init__(self, store,                 # an open `Store`
                  records:pd.DataFrame,        # records: `Env`, `Hybrid`, optionally `Yield_Mg_ha`
                  target_mean:float|None=None, # subtract from the yield (None: 0)
-                 target_std:float|None=None): # divide the yield by it (None: 1)
+                 target_std:float|None=None,  # divide the yield by it (None: 1)
+                 locations:list|None=None):   # location vocabulary: batches get `location` = 1 + its index (0: not in it)
         self.geno_dir = store.path/"genotypes"
         self.env_idx = store.env_index(records["Env"])
         if (self.env_idx < 0).any():
@@ -36,6 +37,11 @@ class G2FDataset(Dataset):
         self.weather_mask = torch.from_numpy(np.ascontiguousarray(store.weather_mask, dtype=bool))
         cov = store.covariates.reindex(store.weather_envs)
         self.env_cov = torch.from_numpy(np.ascontiguousarray(cov.to_numpy(np.float32)))
+        self.location = None
+        if locations is not None:
+            from hybridpredictmaize.baselines.gblup import env_meta
+            code = {l: i + 1 for i, l in enumerate(locations)}
+            self.location = torch.tensor([code.get(l, 0) for l in env_meta(store, list(store.weather_envs))[0]], dtype=torch.long)
         self._genotypes = None
 
     def __len__(self): return len(self.env_idx)
@@ -85,10 +91,12 @@ def batch(self, idx)->dict: # positions in the records
     idx = np.asarray(idx, dtype=np.int64)
     e, h = self.env_idx[idx], self.hybrid_idx[idx]
     et = torch.from_numpy(e)
-    return {"geno": torch.from_numpy(gather_rows(self.genotypes.dosage, h)),
-            "weather": self.weather[et], "weather_mask": self.weather_mask[et], "env_cov": self.env_cov[et],
-            "y": torch.from_numpy(self.y[idx]), "env_idx": et, "hybrid_idx": torch.from_numpy(h),
-            "index": torch.from_numpy(idx)}
+    out = {"geno": torch.from_numpy(gather_rows(self.genotypes.dosage, h)),
+           "weather": self.weather[et], "weather_mask": self.weather_mask[et], "env_cov": self.env_cov[et],
+           "y": torch.from_numpy(self.y[idx]), "env_idx": et, "hybrid_idx": torch.from_numpy(h),
+           "index": torch.from_numpy(idx)}
+    if self.location is not None: out["location"] = self.location[et]
+    return out
 
 @patch_to(G2FDataset)
 def __getitem__(self, i):

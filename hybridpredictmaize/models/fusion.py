@@ -39,6 +39,12 @@ class FusionConfig:
     d_head: int = 128             # hidden width of the regression head
     dropout: float = 0.1          # dropout in the fusion layers and head
     drop_path: float = 0.0        # stochastic depth of the cross blocks
+    markers: bool = True          # a linear marker path: additive SNP effects (g, concat, gxe) and reaction-norm loadings (gxe)
+    marker_rank: int = 4          # environment-specific marker effects Σ_k b_k(env) xᵀw_k of the gxe model (0 = none)
+    marker_l2: float = 2.0        # ridge penalty of the marker effects, as the residual-to-marker variance ratio
+    locations: bool = True        # learn a location embedding (e, concat, gxe) when the training Env have locations
+    n_locations: int = 0          # size of the location vocabulary (set from the training Env; 0 = no embedding)
+    location_dropout: float = 0.2 # training only: share of records whose location is hidden (predicts unseen locations)
 
     def __post_init__(self):
         if isinstance(self.genotype, dict): self.genotype = GenotypeConfig.from_dict(self.genotype)
@@ -47,6 +53,7 @@ class FusionConfig:
         assert self.cross in ("both", "g2w", "w2g"), f"cross must be 'both', 'g2w' or 'w2g', not {self.cross!r}"
         assert self.d_model % self.n_heads == 0, "d_model must be a multiple of n_heads"
         assert self.n_env_cov >= 0 and self.n_cross >= 0 and self.fa_rank >= 0
+        assert self.marker_rank >= 0 and self.marker_l2 >= 0 and self.n_locations >= 0 and 0 <= self.location_dropout < 1
 
     @classmethod
     def from_dict(cls, d:dict):
@@ -90,6 +97,7 @@ class HybridYieldModel(nn.Module):
         self.geno = GenotypeEncoder(cfg.genotype, snp_chrom, snp_pos) if cfg.uses_genotype else None
         self.weather = WeatherEncoder(cfg.weather) if cfg.uses_weather else None
         self.env = _mlp(cfg.n_env_cov, d, d, cfg.dropout) if cfg.uses_weather and cfg.n_env_cov > 0 else None
+        self.loc = nn.Embedding(cfg.n_locations + 1, d) if cfg.uses_weather and cfg.n_locations > 0 else None  # row 0: unknown
         dg, dw = cfg.genotype.d_model, cfg.weather.d_model
         if gxe:
             self.proj_g, self.proj_w = nn.Linear(dg, d), nn.Linear(dw, d)
@@ -100,12 +108,20 @@ class HybridYieldModel(nn.Module):
             self.fa_g = nn.Linear(d, cfg.fa_rank) if cfg.fa_rank else None
             self.fa_e = nn.Linear(d, cfg.fa_rank) if cfg.fa_rank else None
         self.head = _mlp(self.head_in, cfg.d_head, 1, cfg.dropout)
+        rank = cfg.marker_rank if gxe else 0
+        self.markers = nn.Linear(cfg.genotype.n_snps, 1 + rank, bias=False) if cfg.markers and cfg.uses_genotype else None
+        self.marker_env = nn.Linear(dw + (d if self.has_env_vector else 0), rank) if self.markers is not None and rank else None
         self.init_weights()
+
+    @property
+    def has_env_vector(self)->bool:
+        "Whether the model embeds each environment's covariates and/or location into one vector."
+        return self.env is not None or self.loc is not None
 
     @property
     def head_in(self)->int:
         "Width of the head's input for this mode."
-        c, e = self.cfg, self.cfg.d_model if self.cfg.n_env_cov > 0 else 0
+        c, e = self.cfg, self.cfg.d_model if self.has_env_vector else 0
         return {"g": c.genotype.d_model, "e": c.weather.d_model + e,
                 "concat": c.genotype.d_model + c.weather.d_model + e, "gxe": 2 * c.d_model + e}[c.mode]
 
@@ -119,10 +135,26 @@ class HybridYieldModel(nn.Module):
                 if blocks is not None: scale_residual_outputs(blocks)
         if self.cfg.mode == "gxe" and self.fa_e is not None: nn.init.zeros_(self.fa_e.weight)  # G×E term starts at 0
         with torch.no_grad(): self.head[-1].weight.mul_(0.1)
+        if self.markers is not None: nn.init.zeros_(self.markers.weight)  # marker effects start at 0 (the ridge prior mean)
+        if self.loc is not None: nn.init.zeros_(self.loc.weight)  # no location effect at the start
+
+    def marker_inputs(self, geno:torch.Tensor)->torch.Tensor:
+        "Centred dosages `x − 1` (missing as 0, the heterozygote) times `√(2/L)`: (B, L) float."
+        x = torch.where(geno < 0, torch.ones_like(geno), geno).float() - 1
+        return x * math.sqrt(2.0 / geno.shape[1])  # marker effects of variance 1 give genetic values of variance ≈ 1
+
+    def ridge_parameters(self)->list:
+        "Parameters penalised by `penalty` (an optimizer should not also decay them)."
+        return [] if self.markers is None else [self.markers.weight]
+
+    def penalty(self)->torch.Tensor:
+        "Ridge penalty of the marker effects for one pass over the data (add `penalty() / n` to a per-record mean loss)."
+        if self.markers is None: return torch.zeros(())
+        return self.cfg.marker_l2 * self.markers.weight.float().pow(2).sum()  # inputs scaled: the rrBLUP prior is N(0, 1/marker_l2)
 
 # %% ../../nbs/32_models.fusion.ipynb #06002de2
 @torch.no_grad()
-def _check_inputs(model, geno, weather, weather_mask, env_cov):
+def _check_inputs(model, geno, weather, weather_mask, env_cov, location=None):
     c = model.cfg
     if c.uses_genotype and (geno is None or geno.dim() != 2):
         raise HpmError(f"mode {c.mode!r} needs `geno` of shape (B, L); got {None if geno is None else tuple(geno.shape)}")
@@ -132,14 +164,22 @@ def _check_inputs(model, geno, weather, weather_mask, env_cov):
     if c.uses_weather and c.n_env_cov > 0 and (env_cov is None or env_cov.shape[-1] != c.n_env_cov):
         raise HpmError(f"the model was built for {c.n_env_cov} environment covariates; got "
                        f"{None if env_cov is None else tuple(env_cov.shape)}; set FusionConfig.n_env_cov from the store")
+    if location is not None and model.loc is not None and (location.dim() != 1 or location.min() < 0 or location.max() > c.n_locations):
+        raise HpmError(f"`location` must be (B,) codes in 0..{c.n_locations} (0 = unknown); got shape {tuple(location.shape)}")
 
-def _fusion_forward(self, geno, weather, weather_mask, env_cov, need_weights:bool=False):
+def _fusion_forward(self, geno, weather, weather_mask, env_cov, need_weights:bool=False, location=None):
     "Predictions (B,) and a dict of encoder outputs and attention weights."
     c, info = self.cfg, {}
-    _check_inputs(self, geno, weather, weather_mask, env_cov)
+    _check_inputs(self, geno, weather, weather_mask, env_cov, location)
     g = self.geno(geno) if self.geno is not None else None
     w = self.weather(weather, weather_mask) if self.weather is not None else None
     e = self.env(env_cov.float()) if self.env is not None else None
+    if self.loc is not None:
+        n = weather.shape[0]
+        location = torch.zeros(n, dtype=torch.long, device=weather.device) if location is None else location.long()
+        if self.training and c.location_dropout > 0:  # hide some locations: the model also learns to predict new ones
+            location = location.masked_fill(torch.rand(n, device=location.device) < c.location_dropout, 0)
+        e = self.loc(location) if e is None else e + self.loc(location)  # (B,) -> (B, D)
     info.update(geno=g, weather=w)
     if c.mode == "g": z = g.pooled
     elif c.mode == "e": z = torch.cat([w.pooled] + ([e] if e is not None else []), -1)
@@ -165,25 +205,35 @@ def _fusion_forward(self, geno, weather, weather_mask, env_cov, need_weights:boo
     y = self.head(z).squeeze(-1)  # (B, 1) -> (B,)
     if c.mode == "gxe" and self.fa_g is not None:
         y = y + (self.fa_g(pg) * self.fa_e(pw)).sum(-1)  # Σ_k a_k(genotype) · b_k(environment)
+    if self.markers is not None:
+        m = self.markers(self.marker_inputs(geno))  # (B, L) -> (B, 1 + rank): additive value, reaction-norm loadings
+        y = y + m[:, 0]
+        if self.marker_env is not None:
+            env_vec = torch.cat([w.pooled] + ([e] if e is not None else []), -1)
+            info["marker_env"] = b = self.marker_env(env_vec)  # (B, rank) environment loadings
+            y = y + (m[:, 1:] * b).sum(-1)
+        info["marker"] = m
     return y, info
 
 def _fusion_call(self, geno:torch.Tensor|None,  # (B, L) int8/long dosages in {-1, 0, 1, 2}; None in mode "e"
                  weather:torch.Tensor|None,       # (B, T, V) daily weather; None in mode "g"
                  weather_mask:torch.Tensor|None,  # (B, T) bool, True = observed day
-                 env_cov:torch.Tensor|None)->torch.Tensor: # (B, C) environment covariates (None when n_env_cov = 0)
+                 env_cov:torch.Tensor|None,       # (B, C) environment covariates (None when n_env_cov = 0)
+                 location:torch.Tensor|None=None)->torch.Tensor: # (B,) location codes, 0 = unknown (with n_locations > 0)
     "Predicted (standardised) yield per record: (B,)."
-    return self._forward(geno, weather, weather_mask, env_cov)[0]
+    return self._forward(geno, weather, weather_mask, env_cov, location=location)[0]
 
 HybridYieldModel._forward, HybridYieldModel.forward = _fusion_forward, _fusion_call
 
 # %% ../../nbs/32_models.fusion.ipynb #e6d6f9e4
 @torch.no_grad()
 def attention_maps(self:HybridYieldModel, geno, weather, weather_mask, env_cov,
-                   day_offset:int=0)->dict: # index of the planting day in the weather series
+                   day_offset:int=0,  # index of the planting day in the weather series
+                   location=None)->dict: # (B,) location codes (models with a location embedding)
     "Attention of the model mapped back to SNP index ranges and days after planting (numpy arrays)."
     was = self.training
     self.eval()
-    try: y, info = self._forward(geno, weather, weather_mask, env_cov, need_weights=True)
+    try: y, info = self._forward(geno, weather, weather_mask, env_cov, need_weights=True, location=location)
     finally: self.train(was)
     np_ = lambda t: t.float().cpu().numpy()
     out = {"pred": np_(y)}
