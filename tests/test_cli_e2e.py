@@ -39,6 +39,16 @@ def test_fit_predict_evaluate(prepared, model):
     for key in ("mean_env_rmse", "mean_env_r", "pooled_rmse", "pooled_r", "per_env"): assert key in summary
     assert 0 < summary["mean_env_rmse"] < 10
 
+def test_fit_env_offset(prepared):
+    "`--env-offset`: the neural run keeps its environment model, and predictions include it."
+    root = prepared
+    run, sub = root/"runs"/"gxe_offset", root/"sub_gxe_offset.csv"
+    hpm("fit", root/"prep", run, "--model", "gxe", "--epochs", 1, "--device", "cpu", "--env-offset")
+    neural = json.loads((run/"neural.json").read_text())
+    assert neural["train_config"]["env_offset"] and neural["env_offset"]["env_model"]["coef"]
+    hpm("predict", run, root/"prep", "--out", sub, "--device", "cpu")
+    assert pd.read_csv(sub).Yield_Mg_ha.notna().all()
+
 def test_bad_input_is_one_paragraph_and_exit_2(tmp_path):
     bad = tmp_path/"Training_Data"; bad.mkdir()
     (bad/"1_Training_Trait_Data_2014_2021.csv").write_text("")
