@@ -27,22 +27,8 @@ PUBLISHED = {"marker BLUP (Crossa 2010)": (0.480, 0.488, 0.355, 0.464), "RKHS (C
 
 def neural_g(Xtr, ytr, Xte, epochs:int=40, seed:int=0):
     "The genotype-only neural model (`mode='g'`), trained on standardised yields for a fixed number of epochs."
-    import torch.nn.functional as F
-    from hybridpredictmaize.models.fusion import FusionConfig, HybridYieldModel
-    from hybridpredictmaize.models.genotype import GenotypeConfig
-    torch.manual_seed(seed)
-    cfg = FusionConfig(mode="g", d_model=32, d_head=32, dropout=0.2,
-                       genotype=GenotypeConfig(n_snps=Xtr.shape[1], d_embed=8, patch=4, d_stem=16, d_model=32,
-                                               target_tokens=80, n_layers=1, n_heads=4))
-    model, mu, sd = HybridYieldModel(cfg), ytr.mean(), ytr.std()
-    xt, yt = torch.as_tensor(Xtr), torch.as_tensor((ytr - mu) / sd, dtype=torch.float32)
-    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.05)
-    for _ in range(epochs):
-        model.train()
-        for idx in torch.randperm(len(xt)).split(32):
-            loss = F.mse_loss(model(xt[idx], None, None, None), yt[idx]); opt.zero_grad(); loss.backward(); opt.step()
-    model.eval()
-    with torch.no_grad(): return model(torch.as_tensor(Xte), None, None, None).numpy() * sd + mu
+    from hybridpredictmaize.train import GenotypeRegressor
+    return GenotypeRegressor(epochs=epochs, seed=seed).fit(Xtr, ytr).predict(Xte)
 
 def wheat_accuracy(full:bool=False)->dict:
     "Mean over the 10 folds of the per-fold Pearson r, per environment and model."

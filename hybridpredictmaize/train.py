@@ -27,8 +27,8 @@ __all__ = ['TrainConfig', 'DistContext', 'dist_setup', 'dist_cleanup', 'param_gr
            'resolve_amp', 'optimizer_to_flat', 'optimizer_from_flat', 'weights_sha256', 'save_checkpoint',
            'config_diff', 'load_weights', 'load_checkpoint', 'epoch_loader', 'model_inputs', 'predict_dataset',
            'train_loop', 'fit_config_to_store', 'store_signature', 'check_signature', 'build_model', 'fit_env_offset',
-           'env_offsets', 'fit_neural', 'load_neural', 'predict_neural', 'MaskedDosageModel', 'mask_dosage',
-           'dosage_counts', 'pretrain_genotype', 'pretraining_note']
+           'env_offsets', 'fit_neural', 'load_neural', 'predict_neural', 'GenotypeRegressor', 'MaskedDosageModel',
+           'mask_dosage', 'dosage_counts', 'pretrain_genotype', 'pretraining_note']
 
 # %% ../nbs/50_train.ipynb #4d944856
 @dataclass
@@ -644,6 +644,52 @@ def predict_neural(run_dir,                 # a run folder written by `fit_neura
     model.to(ctx.device)
     ds = G2FDataset(store, records[["Env", "Hybrid"]].reset_index(drop=True), locations=info.get("locations"))
     return y_scaler.inverse(predict_dataset(model, ds, cfg, ctx, desc="predict")) + env_offsets(info.get("env_offset"), store, records.Env)
+
+# %% ../nbs/50_train.ipynb #15fab2bd
+class GenotypeRegressor:
+    "The genotype-only neural model (`mode='g'`) with `fit(X, y)` / `predict(X)` on dosage arrays."
+    def __init__(self, model_cfg=None,         # a FusionConfig in mode "g" (default: a small one sized for X)
+                 epochs:int=40,                # passes over the training lines
+                 lr:float=2e-3,                # AdamW learning rate (constant)
+                 weight_decay:float=0.05,      # AdamW decoupled weight decay
+                 batch_size:int=32,            # lines per step
+                 seed:int=0):                  # seed of the initialisation, order and dropout
+        self.model_cfg, self.epochs, self.lr, self.weight_decay, self.batch_size, self.seed = model_cfg, epochs, lr, weight_decay, batch_size, seed
+
+    def _config(self, n_snps:int):
+        from hybridpredictmaize.models.fusion import FusionConfig
+        from hybridpredictmaize.models.genotype import GenotypeConfig
+        if self.model_cfg is not None:
+            if self.model_cfg.mode != "g": raise HpmError(f"GenotypeRegressor needs a mode 'g' model, not {self.model_cfg.mode!r}")
+            return self.model_cfg
+        return FusionConfig(mode="g", d_model=32, d_head=32, dropout=0.2,
+                            genotype=GenotypeConfig(n_snps=n_snps, d_embed=8, patch=4, d_stem=16, d_model=32,
+                                                    target_tokens=80, n_layers=1, n_heads=4))
+
+    def fit(self, X, y):
+        "Train on dosages `X` (n, L) and phenotypes `y` (n,); returns self."
+        from hybridpredictmaize.models.fusion import HybridYieldModel
+        X, y = np.asarray(X), np.asarray(y, dtype=np.float64)
+        if X.ndim != 2 or len(X) != len(y): raise HpmError(f"X must be (n, L) and y (n,); got {X.shape} and {y.shape}")
+        if not np.isfinite(y).all(): raise HpmError(f"y has {int((~np.isfinite(y)).sum())} missing or infinite values; drop those lines first")
+        seed_everything(self.seed)
+        self.model_ = HybridYieldModel(self._config(X.shape[1]))
+        self.scaler_ = TargetScaler.fit(y)
+        xt = torch.as_tensor(X.astype(np.int8)); yt = torch.as_tensor(self.scaler_.transform(y), dtype=torch.float32)
+        opt = make_optimizer(self.model_, TrainConfig(lr=self.lr, weight_decay=self.weight_decay))
+        for _ in range(self.epochs):
+            self.model_.train()
+            for idx in torch.randperm(len(xt)).split(self.batch_size):
+                loss = F.mse_loss(self.model_(xt[idx], None, None, None), yt[idx]) + self.model_.penalty() / len(xt)
+                opt.zero_grad(); loss.backward(); opt.step()
+        self.model_.eval()
+        return self
+
+    def predict(self, X)->np.ndarray:
+        "Predicted phenotypes of dosages `X` (n, L), in the units of the training `y`."
+        if not hasattr(self, "model_"): raise HpmError("GenotypeRegressor: call fit before predict")
+        with torch.no_grad(): z = self.model_(torch.as_tensor(np.asarray(X).astype(np.int8)), None, None, None).numpy()
+        return self.scaler_.inverse(z)
 
 # %% ../nbs/50_train.ipynb #cfd0517d
 class MaskedDosageModel(nn.Module):
