@@ -535,7 +535,8 @@ def fit_env_offset(store,                # the prepared store (covariates and we
                    n_windows:int=4,      # weather windows per season (`env_features`)
                   )->dict:
     "The environment-mean model the neural model learns deviations from, as a JSON-ready dict."
-    from hybridpredictmaize.baselines.gblup import env_features, EnvScaler, EnvModel, env_meta
+    from hybridpredictmaize.baselines.gblup import env_features, EnvScaler, EnvModel
+    from hybridpredictmaize.data.environments import env_meta
     means = records.groupby("Env", sort=False)["Yield_Mg_ha"].mean()
     F = env_features(store, list(means.index), n_windows)
     scaler = EnvScaler.fit(F)
@@ -550,7 +551,8 @@ def env_offsets(spec:dict|None, # `fit_env_offset`'s output, or None (no offset)
     "The environment-mean offset of each record (zeros without a `spec`)."
     envs = list(envs)
     if not spec: return np.zeros(len(envs))
-    from hybridpredictmaize.baselines.gblup import env_features, EnvScaler, EnvModel, env_meta
+    from hybridpredictmaize.baselines.gblup import env_features, EnvScaler, EnvModel
+    from hybridpredictmaize.data.environments import env_meta
     u = list(dict.fromkeys(envs))
     W = EnvScaler(**spec["scaler"]).transform(env_features(store, u, spec["n_windows"]))
     mu = EnvModel.from_dict(spec["env_model"]).predict(W, env_meta(store, u)[0])
@@ -574,7 +576,7 @@ def fit_neural(store,                          # the prepared store (or its path
     tr, va = _clean_records(train_records, "training"), _clean_records(val_records, "validation")
     if tr is None: raise HpmError("no training record has an observed yield")
     mcfg = fit_config_to_store(model_cfg, store)
-    from hybridpredictmaize.baselines.gblup import env_meta
+    from hybridpredictmaize.data.environments import env_meta
     locations = sorted(set(env_meta(store, list(tr.Env.unique()))[0])) if mcfg.locations and mcfg.uses_weather else None
     mcfg = dataclasses.replace(mcfg, n_locations=len(locations or []))
     init_info = None

@@ -6,7 +6,7 @@ Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/baselines.gblup.ht
 
 # %% ../../nbs/40_baselines.gblup.ipynb #5a8ca89a
 from __future__ import annotations
-import json, math, re, warnings
+import json, math, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -15,11 +15,12 @@ from scipy.linalg import lapack
 from sklearn.base import BaseEstimator, RegressorMixin
 from fastcore.basics import patch
 from ..core import HpmError, DataError, warn_dropped, write_json, read_json, mark_complete, is_complete, atomic_path, progress, check_memory
+from ..data.environments import env_location, env_year, env_meta
 
 # %% auto #0
 __all__ = ['MIN_RECORDS', 'cross_products', 'vanraden_grm', 'vanraden_cross', 'gaussian_kernel', 'gaussian_cross', 'check_kernel',
-           'GBLUP', 'fit_multi_env', 'env_features', 'EnvScaler', 'env_kernel', 'env_location', 'env_year', 'EnvModel',
-           'env_meta', 'StoreGBLUP', 'fit_store_gblup', 'load_store_gblup']
+           'GBLUP', 'fit_multi_env', 'env_features', 'EnvScaler', 'env_kernel', 'EnvModel', 'StoreGBLUP',
+           'fit_store_gblup', 'load_store_gblup']
 
 # %% ../../nbs/40_baselines.gblup.ipynb #48e7d521
 def _dosage_source(genotypes):
@@ -649,18 +650,6 @@ def env_kernel(W_a,        # (m_a, c) standardised features
     return W_a @ W_b.T / max(W_a.shape[1], 1)
 
 # %% ../../nbs/40_baselines.gblup.ipynb #542f4a2b
-def env_location(envs)->list:
-    "Location of G2F Env keys `LOC_YEAR` (the text before the last `_`; the key itself when there is none)."
-    return [str(e).rsplit("_", 1)[0] if "_" in str(e) else str(e) for e in envs]
-
-def env_year(envs)->list:
-    "Year of G2F Env keys `LOC_YEAR` (None when the suffix is not a year)."
-    out = []
-    for e in envs:
-        tail = str(e).rsplit("_", 1)[-1]
-        out.append(int(tail) if re.fullmatch(r"\d{4}", tail) else None)
-    return out
-
 class EnvModel:
     "Ridge regression of environment means on features plus a shrunk location effect."
     def __init__(self,
@@ -743,16 +732,6 @@ def _check_records(records, need_y:bool, what:str="records"):
     missing = [c for c in cols if c not in records.columns]
     if missing: raise DataError(f"{what}: missing column(s) {missing}", hint="a records frame has columns Env, Hybrid and Yield_Mg_ha")
     if need_y: _check_y(records["Yield_Mg_ha"].reset_index(drop=True), f"{what} column 'Yield_Mg_ha'")
-
-def env_meta(store, envs):
-    "(locations, years) of `envs` from the store's environment table, else parsed from the Env keys."
-    tab = getattr(store, "envs", None)
-    if isinstance(tab, pd.DataFrame) and {"Env", "Location", "Year"} <= set(tab.columns):
-        t = tab.drop_duplicates("Env").set_index("Env").reindex(envs)
-        locs = [l if isinstance(l, str) else p for l, p in zip(t.Location, env_location(envs))]
-        years = [int(y) if pd.notna(y) else p for y, p in zip(t.Year, env_year(envs))]
-        return locs, years
-    return env_location(envs), env_year(envs)
 
 class StoreGBLUP:
     "A gBLUP fitted on a store: predicts absolute yields for any (Env, Hybrid)."

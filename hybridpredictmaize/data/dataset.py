@@ -39,7 +39,7 @@ class G2FDataset(Dataset):
         self.env_cov = torch.from_numpy(np.ascontiguousarray(cov.to_numpy(np.float32)))
         self.location = None
         if locations is not None:
-            from hybridpredictmaize.baselines.gblup import env_meta
+            from hybridpredictmaize.data.environments import env_meta
             code = {l: i + 1 for i, l in enumerate(locations)}
             self.location = torch.tensor([code.get(l, 0) for l in env_meta(store, list(store.weather_envs))[0]], dtype=torch.long)
         self._genotypes = None

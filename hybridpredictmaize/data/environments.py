@@ -14,8 +14,8 @@ from ..core import DataError, warn_dropped
 
 # %% auto #0
 __all__ = ['NA_STRINGS', 'DATE_FORMATS', 'META_LAT', 'META_LON', 'META_CORNERS', 'META_NUMERIC', 'SOIL_TEXT', 'CROPS',
-           'parse_env', 'parse_envs', 'read_g2f_csv', 'to_numeric', 'parse_dates', 'read_meta', 'read_soil', 'read_ec',
-           'planting_dates', 'env_covariates']
+           'parse_env', 'parse_envs', 'env_location', 'env_year', 'env_meta', 'read_g2f_csv', 'to_numeric',
+           'parse_dates', 'read_meta', 'read_soil', 'read_ec', 'planting_dates', 'env_covariates']
 
 # %% ../../nbs/13_data.environments.ipynb #40564d0e
 def parse_env(env:str, # an Env key such as `MOH1_1_2020`
@@ -38,6 +38,30 @@ def parse_envs(envs, # a Series or list of Env keys
         i = int(np.flatnonzero(~ok.to_numpy())[0])
         parse_env(envs[i], file=file)  # raises with the offending key
     return pd.DataFrame({"Env": envs, "Location": parts[0], "Year": parts[2].astype(int)})
+
+# %% ../../nbs/13_data.environments.ipynb #7b517560
+def env_location(envs)->list:
+    "Location of G2F Env keys `LOC_YEAR` (the text before the last `_`; the key itself when there is none)."
+    return [str(e).rsplit("_", 1)[0] if "_" in str(e) else str(e) for e in envs]
+
+def env_year(envs)->list:
+    "Year of G2F Env keys `LOC_YEAR` (None when the suffix is not a year)."
+    out = []
+    for e in envs:
+        tail = str(e).rsplit("_", 1)[-1]
+        out.append(int(tail) if re.fullmatch(r"\d{4}", tail) else None)
+    return out
+
+def env_meta(store, envs):
+    "(locations, years) of `envs` from the store's environment table, else parsed from the Env keys."
+    tab = getattr(store, "envs", None)
+    if isinstance(tab, pd.DataFrame) and {"Env", "Location", "Year"} <= set(tab.columns):
+        t = tab.drop_duplicates("Env").set_index("Env").reindex(envs)
+        locs = [l if isinstance(l, str) else p for l, p in zip(t.Location, env_location(envs))]
+        years = [int(y) if pd.notna(y) else p for y, p in zip(t.Year, env_year(envs))]
+        return locs, years
+    return env_location(envs), env_year(envs)
+
 
 # %% ../../nbs/13_data.environments.ipynb #8000eae6
 NA_STRINGS = {"", "na", "n/a", "nan", "null", "none", "#n/a", "-", ".", "missing", "-999", "-999.0"}
