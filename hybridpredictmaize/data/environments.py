@@ -32,6 +32,7 @@ def parse_envs(envs, # a Series or list of Env keys
                file=None): # the file they came from, for the error message
     "Vectorised `parse_env`: a DataFrame with columns `Env`, `Location`, `Year`."
     envs = pd.Series(envs, dtype=object).reset_index(drop=True).astype(str)
+    if envs.empty: return pd.DataFrame({"Env": envs, "Location": envs, "Year": pd.Series([], dtype=int)})  # a header-only file
     parts = envs.str.rpartition("_")
     ok = parts[1].eq("_") & parts[0].ne("") & parts[2].str.fullmatch(r"\d{4}")
     if not ok.all():
