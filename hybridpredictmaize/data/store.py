@@ -16,11 +16,11 @@ from ..core import (DataError, DataWarning, HpmError, COMPLETE_MARKER, atomic_pa
                                      read_json, mark_complete, is_complete, warn_dropped, progress)
 
 # %% auto #0
-__all__ = ['FORMAT_VERSION', 'G2F_FILES', 'GENOTYPE_SUFFIXES', 'find_g2f_files', 'run_step', 'Store', 'open_store',
-           'hybrid_parents', 'prepare']
+__all__ = ['FORMAT_VERSION', 'G2F_FILES', 'GENOTYPE_SUFFIXES', 'SOIL_SAND', 'SOIL_CLAY', 'SOIL_OM', 'find_g2f_files', 'run_step',
+           'Store', 'open_store', 'hybrid_parents', 'prepare']
 
 # %% ../../nbs/14_data.store.ipynb #90b9a63b
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: growth-stage covariates (`envtyping/`) and the raw aligned weather
 
 # %% ../../nbs/14_data.store.ipynb #62a69eea
 G2F_FILES = {  # key: (folder, name prefix, required)
@@ -113,7 +113,10 @@ class Store:
         pq = lambda p: pd.read_parquet(self.path/p)
         self.plots, self.blues = pq("phenotypes/plots.parquet"), pq("phenotypes/blues.parquet")
         self.envs = pq("environments/envs.parquet")
-        self.covariates = pq("environments/covariates.parquet").set_index("Env").astype(np.float32)
+        self.envtyping = pq("envtyping/envtyping.parquet").set_index("Env")
+        self.stage_covariates = pq("envtyping/stage_covariates.parquet").set_index("Env").astype(np.float32)
+        site = pq("environments/covariates.parquet").set_index("Env").astype(np.float32)
+        self.covariates = pd.concat([site, self.stage_covariates.reindex(site.index)], axis=1)   # site, then stage covariates
         w = read_json(self.path/"weather/weather.json")
         self.weather, self.weather_mask = _load_npy(self.path/"weather/weather.npy"), _load_npy(self.path/"weather/mask.npy")
         self.weather_envs, self.weather_vars = list(w["envs"]), list(w["variables"])
@@ -311,6 +314,7 @@ def _step_weather(files:dict, out:Path, days_before:int, days_after:int, max_gap
         scaled = np.where(np.isfinite(scaled), scaled, 0).astype(np.float32)
         np.save(tmp/"weather.npy", scaled, allow_pickle=False)
         np.save(tmp/"mask.npy", mask, allow_pickle=False)
+        np.save(tmp/"raw.npy", np.asarray(values, dtype=np.float32), allow_pickle=False)   # physical units, NaN missing
         write_json(tmp/"weather.json", {"envs": envs, "variables": list(aligned.variables), "days_before": days_before,
                                         "days_after": days_after, "max_gap": max_gap, "days": list(map(int, aligned.days)),
                                         "scaler": scaler.to_dict()})
@@ -319,6 +323,59 @@ def _step_weather(files:dict, out:Path, days_before:int, days_after:int, max_gap
                 "observed_share": float(mask.mean()),
                 "envs_without_weather": [e for e in no_weather if e not in filled],
                 "template_envs_filled_from_location": filled}
+    return build
+
+# %% ../../nbs/14_data.store.ipynb #e7c1a2b4
+SOIL_SAND, SOIL_CLAY, SOIL_OM = "% Sand", "% Clay", "Organic Matter LOI %"
+
+def _site_inputs(files:dict, envs:list)->tuple[np.ndarray, np.ndarray]:
+    "Latitude (metadata) and available soil water (soil texture) per Env, NaN where unknown."
+    from hybridpredictmaize.data.environments import read_meta, read_soil, META_LAT
+    from hybridpredictmaize.data.envtyping import available_water
+    meta = _read_many(read_meta, [files["meta_train"], files["meta_test"]])
+    soil = _read_many(read_soil, [files["soil_train"], files["soil_test"]])
+    lat = np.full(len(envs), np.nan) if meta is None or META_LAT not in meta else \
+        pd.to_numeric(meta.drop_duplicates("Env", keep="last").set_index("Env")[META_LAT], errors="coerce").reindex(envs).to_numpy(float)
+    lat = np.where((lat >= -90) & (lat <= 90) & (lat != 0), lat, np.nan)
+    awc = np.full(len(envs), np.nan)
+    if soil is not None and {SOIL_SAND, SOIL_CLAY} <= set(soil.columns):
+        s = soil.drop_duplicates("Env", keep="last").set_index("Env").reindex(envs)
+        om = s[SOIL_OM] if SOIL_OM in s else pd.Series(np.nan, index=s.index)
+        awc = available_water(pd.to_numeric(s[SOIL_SAND], errors="coerce"), pd.to_numeric(s[SOIL_CLAY], errors="coerce"),
+                              pd.to_numeric(om, errors="coerce"))
+        awc = np.where(np.isfinite(awc), awc, np.nan)
+    return lat, awc
+
+# %% ../../nbs/14_data.store.ipynb #e7c1a2b5
+def _standardise_stages(table:pd.DataFrame, train_envs, max_missing:float=0.5)->pd.DataFrame:
+    "Numeric stage covariates standardised on the training Env (missing: the training mean, 0)."
+    num = table.select_dtypes("number").astype(np.float64)
+    tr = num[num.index.isin(list(train_envs))]
+    mean, std = tr.mean(), tr.std(ddof=0)
+    keep = (tr.isna().mean() <= max_missing) & (std > 1e-9)
+    Z = ((num.loc[:, keep] - mean[keep]) / std[keep]).fillna(0.0)
+    return Z.astype(np.float32)
+
+def _step_envtyping(files:dict, out:Path):
+    from hybridpredictmaize.data.envtyping import envtype_store_weather
+    from hybridpredictmaize.data.weather import AlignedWeather
+    def build(tmp:Path):
+        envs_df = pd.read_parquet(out/"environments/envs.parquet")
+        w = read_json(out/"weather/weather.json")
+        raw = _load_npy(out/"weather/raw.npy")
+        aligned = AlignedWeather(raw, _load_npy(out/"weather/mask.npy"), np.zeros(raw.shape, bool), list(w["envs"]),
+                                 list(w["variables"]), np.asarray(w["days"]))
+        lat, awc = _site_inputs(files, aligned.envs)
+        planting = envs_df.set_index("Env").Date_Planted.reindex(aligned.envs)
+        table, report = envtype_store_weather(aligned, planting, envs_df.set_index("Env").Location.reindex(aligned.envs).tolist(),
+                                              plots=pd.read_parquet(out/"phenotypes/plots.parquet"), lat=lat, awc=awc,
+                                              planting_source=dict(zip(envs_df.Env, envs_df.planting_source)))
+        table.reset_index().to_parquet(tmp/"envtyping.parquet", index=False)
+        Z = _standardise_stages(table, envs_df.Env[envs_df.is_train])
+        Z.reset_index().to_parquet(tmp/"stage_covariates.parquet", index=False)
+        report.update(n_columns=int(Z.shape[1]), envs_with_latitude=int(np.isfinite(lat).sum()),
+                      envs_with_soil_texture=int(np.isfinite(awc).sum()))
+        return report
     return build
 
 # %% ../../nbs/14_data.store.ipynb #a9fda2d6
@@ -434,6 +491,7 @@ def prepare(data_dir,                 # G2F folder with `Training_Data/` and `Te
     plan = [("phenotypes", lambda: _step_phenotypes(files)),
             ("environments", lambda: _step_environments(files, out)),
             ("weather", lambda: _step_weather(files, out, days_before, days_after, max_gap, fill_weather)),
+            ("envtyping", lambda: _step_envtyping(files, out)),
             ("genotypes", lambda: _step_genotypes(files, out, min_call_rate, min_maf, chunk_snps, all_hybrids))]
     for name, make in progress(plan, desc="prepare", unit="step"):
         steps[name], _ = run_step(out, name, make())
