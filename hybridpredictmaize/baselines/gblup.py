@@ -19,8 +19,7 @@ from ..data.environments import env_location, env_year, env_meta
 
 # %% auto #0
 __all__ = ['MIN_RECORDS', 'cross_products', 'vanraden_grm', 'vanraden_cross', 'gaussian_kernel', 'gaussian_cross', 'check_kernel',
-           'GBLUP', 'fit_multi_env', 'env_features', 'EnvScaler', 'env_kernel', 'EnvModel', 'StoreGBLUP',
-           'fit_store_gblup', 'load_store_gblup']
+           'GBLUP', 'fit_multi_env', 'reaction_features', 'StoreGBLUP', 'fit_store_gblup', 'load_store_gblup']
 
 # %% ../../nbs/40_baselines.gblup.ipynb #48e7d521
 def _dosage_source(genotypes):
@@ -589,141 +588,16 @@ def fit_multi_env(G,               # (n_h, n_h) genomic kernel of the hybrids in
     return dict(var=var, alpha=alpha, beta=beta, g_weights=var[0] * np.bincount(rec.h, alpha, rec.nh),
                 ge_weights=var[1] * rec.table(alpha), n_iter=n_iter, residual=res, mom=mom)
 
+# %% ../../nbs/40_baselines.gblup.ipynb #b1a0e001
+from ..models.environment import EnvMeanModel, EnvScaler, env_features, fit_feature_scaler, block_weights
+
 # %% ../../nbs/40_baselines.gblup.ipynb #faa43929
-def env_features(store,              # a store (or an object with `covariates`, `weather`, `weather_envs`)
-                 envs,               # the Env keys wanted
-                 n_windows:int=4):   # weather windows per season
-    "Raw environment features (DataFrame indexed by Env): covariates plus windowed weather means."
-    envs = list(pd.Index(envs).unique())
-    parts = []
-    cov = getattr(store, "covariates", None)
-    if cov is not None and len(cov.columns):
-        parts.append(cov.reindex(envs).astype(np.float64))
-    wx = getattr(store, "weather", None)
-    if wx is not None and np.size(wx):
-        wx = np.asarray(wx, dtype=np.float64)
-        mask = getattr(store, "weather_mask", None)
-        mask = np.ones(wx.shape[:2], bool) if mask is None else np.asarray(mask, bool)
-        pos = pd.Series(np.arange(len(store.weather_envs)), index=pd.Index(store.weather_envs)).reindex(envs)
-        names = list(getattr(store, "weather_vars", None) or [f"w{k}" for k in range(wx.shape[2])])
-        bounds = np.linspace(0, wx.shape[1], n_windows + 1).astype(int)
-        feats = np.full((len(envs), len(names) * n_windows), np.nan)
-        ok = pos.notna().to_numpy(); rows = pos[ok].to_numpy().astype(int)
-        for k in range(n_windows):
-            sl = slice(bounds[k], bounds[k + 1])
-            w, mk = wx[rows, sl], mask[rows, sl][..., None]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                feats[ok, k * len(names):(k + 1) * len(names)] = (w * mk).sum(1) / mk.sum(1)
-        parts.append(pd.DataFrame(feats, index=envs, columns=[f"{v}_w{k + 1}" for k in range(n_windows) for v in names]))
-    if not parts: raise DataError("the store has neither environment covariates nor weather")
-    F = pd.concat(parts, axis=1)
-    missing = F.index[F.isna().all(axis=1)]
-    if len(missing):
-        raise DataError(f"{len(missing)} environments have no covariates and no weather in the store, e.g. {list(missing[:3])}",
-                        hint="prepare the store with the environments you want to predict")
-    return F
-
-class EnvScaler:
-    "Standardise environment features with training statistics; NaN becomes the training mean (0)."
-    def __init__(self, columns, # the feature columns kept (non-constant on the training environments)
-                 mean,          # their training means
-                 std):          # their training standard deviations
-        self.columns, self.mean, self.std = list(columns), np.asarray(mean), np.asarray(std)
-    @classmethod
-    def fit(cls, F:pd.DataFrame): # raw features of the training environments
-        "Training statistics of the non-constant columns of `F`."
-        mean, std = F.mean(), F.std(ddof=0)
-        keep = (std > 1e-12) & std.notna()
-        return cls(F.columns[keep], mean[keep], std[keep])
-    def transform(self, F:pd.DataFrame)->np.ndarray: # raw features (any environments)
-        "Standardised features as an array, columns as in training."
-        Z = (F.reindex(columns=self.columns).to_numpy(np.float64) - self.mean) / self.std
-        return np.nan_to_num(Z, nan=0.0)
-    def to_dict(self):
-        "JSON-ready parameters."
-        return dict(columns=self.columns, mean=self.mean.tolist(), std=self.std.tolist())
-
-def env_kernel(W_a,        # (m_a, c) standardised features
-               W_b=None):  # (m_b, c) standardised features; None for `W_a` with itself
-    "Reaction-norm environment kernel `W_a W_bᵀ / ncol` from standardised features."
-    W_b = W_a if W_b is None else W_b
-    return W_a @ W_b.T / max(W_a.shape[1], 1)
-
-# %% ../../nbs/40_baselines.gblup.ipynb #542f4a2b
-class EnvModel:
-    "Ridge regression of environment means on features plus a shrunk location effect."
-    def __init__(self,
-                 lambdas_w=(0.1, 1, 10, 100, 1000), # candidate ridge penalties of the feature coefficients
-                 lambdas_loc=(0.1, 1, 10, 100)):    # candidate penalties of the location effects (variance ratio⁻¹)
-        self.lambdas_w, self.lambdas_loc = tuple(lambdas_w), tuple(lambdas_loc)
-
-    def _design(self, W, locs):
-        L = np.array([[l == c for c in self.locations_] for l in locs], dtype=np.float64).reshape(len(locs), len(self.locations_))
-        return np.column_stack([W, L])
-
-    def _solve(self, D, y, lw, ll, nw):
-        "Ridge with penalty `lw` on the features and `ll` on the locations, in the dual form (environments ≪ features)."
-        mu = y.mean()
-        pen = np.r_[np.full(nw, lw), np.full(D.shape[1] - nw, ll)]
-        Dc = D - D.mean(0)
-        DP = Dc / pen                                     # D P⁻¹
-        coef = DP.T @ np.linalg.solve(DP @ Dc.T + np.eye(len(y)), y - mu)   # P⁻¹Dᵀ(D P⁻¹ Dᵀ + I)⁻¹ (y − μ)
-        return mu - D.mean(0) @ coef, coef
-
-# %% ../../nbs/40_baselines.gblup.ipynb #3473b116
-@patch
-def fit(self:EnvModel,
-        W,            # (m, c) standardised environment features
-        y,            # (m,) environment means
-        locations,    # (m,) location of each environment
-        years=None):  # (m,) year of each environment (for leave-one-year-out selection of the penalties)
-    "Choose the penalties by grouped cross-validation, then fit on all environments."
-    W, y = np.asarray(W, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    if not np.isfinite(y).all(): raise DataError(f"environment means: value at index {int(np.argmin(np.isfinite(y)))} is not finite")
-    self.locations_ = sorted(set(locations))
-    D, nw = self._design(W, locations), W.shape[1]
-    if len(y) < 3:   # too few environments to learn anything: the grand mean
-        self.lambda_w_, self.lambda_loc_, self.cv_rmse_, self.cv_by_, self.cv_ = None, None, float("nan"), "none", {}
-        self.intercept_, self.coef_ = float(y.mean()), np.zeros(D.shape[1])
-        return self
-    years = None if years is None or any(v is None for v in years) or len(set(years)) < 3 else np.asarray(years)
-    groups = years if years is not None else np.arange(len(y))
-    self.cv_ = {}
-    for lw in self.lambdas_w:
-        for ll in self.lambdas_loc:
-            err = 0.0
-            for g in np.unique(groups):
-                te = groups == g
-                b0, coef = self._solve(D[~te], y[~te], lw, ll, nw)
-                err += ((b0 + D[te] @ coef - y[te]) ** 2).sum()
-            self.cv_[(lw, ll)] = math.sqrt(err / len(y))
-    self.lambda_w_, self.lambda_loc_ = min(self.cv_, key=self.cv_.get)
-    self.cv_rmse_ = self.cv_[(self.lambda_w_, self.lambda_loc_)]
-    self.intercept_, self.coef_ = self._solve(D, y, self.lambda_w_, self.lambda_loc_, nw)
-    self.cv_by_ = "year" if years is not None else "environment"
-    return self
-
-@patch
-def predict(self:EnvModel,
-            W,          # (k, c) standardised environment features
-            locations): # (k,) their locations
-    "Predicted environment means; unseen locations get no location effect."
-    return self.intercept_ + self._design(np.asarray(W, dtype=np.float64), locations) @ self.coef_
-
-@patch
-def to_dict(self:EnvModel):
-    "JSON-ready parameters of the fitted model."
-    return dict(lambdas_w=list(self.lambdas_w), lambdas_loc=list(self.lambdas_loc), locations=self.locations_,
-                lambda_w=self.lambda_w_, lambda_loc=self.lambda_loc_, intercept=float(self.intercept_),
-                coef=self.coef_.tolist(), cv_rmse=self.cv_rmse_, cv_by=self.cv_by_)
-
-@patch(cls_method=True)
-def from_dict(cls:EnvModel, d): # the output of `to_dict`
-    "Rebuild a fitted model from `to_dict`."
-    m = cls(d["lambdas_w"], d["lambdas_loc"])
-    m.locations_, m.lambda_w_, m.lambda_loc_ = d["locations"], d["lambda_w"], d["lambda_loc"]
-    m.intercept_, m.coef_, m.cv_rmse_, m.cv_by_ = d["intercept"], np.asarray(d["coef"]), d["cv_rmse"], d["cv_by"]
-    return m
+def reaction_features(store,        # the store holding the environments' covariates
+                      envs,         # Env keys
+                      scaler:EnvScaler, # fitted on the training environments
+                      scale):       # (c,) column weights (`block_weights`)
+    "The reaction-norm features `W̃` of `envs`: standardised covariates times the block weights."
+    return scaler.transform(env_features(store, envs)) * np.asarray(scale)
 
 # %% ../../nbs/40_baselines.gblup.ipynb #8904c394
 def _check_records(records, need_y:bool, what:str="records"):
@@ -743,12 +617,13 @@ class StoreGBLUP:
                  train_envs,   # training Env keys
                  beta_env,     # (m,) their environment BLUEs
                  scaler:EnvScaler,     # standardisation of the environment features
-                 env_model:EnvModel,   # the model of unseen environments' means
+                 scale,                # (c,) block weights of the standardised features (`block_weights`)
+                 env_model:EnvMeanModel, # the model of unseen environments' means
                  var,          # (σ²_g, σ²_ge, σ²_e)
                  info:dict):   # fit summary (records, iterations, options)
         self.model, self.ids, self.g_hat, self.ge_feat = model, list(ids), np.asarray(g_hat), ge_feat
         self.train_envs, self.beta_env = list(train_envs), np.asarray(beta_env)
-        self.scaler, self.env_model, self.var, self.info = scaler, env_model, np.asarray(var), info
+        self.scaler, self.scale, self.env_model, self.var, self.info = scaler, np.asarray(scale), env_model, np.asarray(var), info
         self._pos = pd.Series(np.arange(len(self.ids)), index=pd.Index(self.ids))
     def __repr__(self):
         return (f"StoreGBLUP({self.model}: {len(self.train_envs)} training Env, {len(self.ids)} hybrids, "
@@ -761,7 +636,7 @@ def fit_store_gblup(store,                    # a prepared store (`open_store`) 
                     kernel:str="vanraden",    # genomic kernel: `vanraden` or `gaussian`
                     grm=None,                 # a precomputed (n, n) kernel over all the store's genotype rows (reuse it across CV folds)
                     var=None,                 # (σ²_g, σ²_ge, σ²_e) instead of the method-of-moments estimates
-                    n_windows:int=4,          # weather windows per season for the environment features
+                    env_model:EnvMeanModel|None=None, # the (unfitted) environment-mean model (default: `EnvMeanModel()`)
                     chunk_snps:int=4096,      # SNPs per block for the kernel
                     device="cpu",             # torch device for the kernel products
                     tol:float=1e-8,           # conjugate-gradient tolerance
@@ -775,8 +650,9 @@ def fit_store_gblup(store,                    # a prepared store (`open_store`) 
     rec = train_records[hi >= 0].reset_index(drop=True); hi = hi[hi >= 0]
     if len(rec) < MIN_RECORDS: raise DataError(f"training records: only {len(rec)} records with a genotyped hybrid")
     train_envs = list(pd.Index(rec.Env).unique())
-    F = env_features(store, train_envs, n_windows)
-    scaler = EnvScaler.fit(F); W = scaler.transform(F)
+    scaler, blocks = fit_feature_scaler(store, train_envs)
+    scale = block_weights(len(scaler.columns), blocks)
+    W = reaction_features(store, train_envs, scaler, scale)
     if grm is not None:
         G_all = check_kernel(grm, "grm", psd=False)
         if G_all.shape[0] != len(geno.ids):
@@ -787,18 +663,18 @@ def fit_store_gblup(store,                    # a prepared store (`open_store`) 
     else: raise HpmError(f"unknown kernel {kernel!r}: expected 'vanraden' or 'gaussian'")
     tr_h, h_local = np.unique(hi, return_inverse=True)
     e_local = pd.Index(train_envs).get_indexer(rec.Env)
-    K_E = env_kernel(W)
+    K_E = W @ W.T
     fit = fit_multi_env(G_all[np.ix_(tr_h, tr_h)], K_E, h_local, e_local, rec.Yield_Mg_ha.to_numpy(),
                         gxe=model == "gblup-gxe", var=var, tol=tol, max_iter=max_iter)
     G_cross = G_all[:, tr_h]
     g_hat = G_cross @ fit["g_weights"]
-    ge_feat = (G_cross @ fit["ge_weights"]) @ W / max(W.shape[1], 1) if model == "gblup-gxe" else None
-    locs, years = env_meta(store, train_envs)
-    env_model = EnvModel().fit(W, fit["beta"], locs, years)
+    ge_feat = (G_cross @ fit["ge_weights"]) @ W if model == "gblup-gxe" else None
+    env_model = (env_model or EnvMeanModel()).fit(store, env_means=pd.Series(fit["beta"], index=train_envs))
     info = dict(n_records=len(rec), n_train_hybrids=len(tr_h), n_train_envs=len(train_envs), cg_iterations=fit["n_iter"],
-                cg_residual=fit["residual"], kernel=kernel, n_windows=n_windows, n_env_features=int(W.shape[1]),
-                env_model_cv_rmse=env_model.cv_rmse_, env_model_cv_by=env_model.cv_by_)
-    return StoreGBLUP(model, list(geno.ids), g_hat, ge_feat, train_envs, fit["beta"], scaler, env_model, fit["var"], info)
+                cg_residual=fit["residual"], kernel=kernel, n_env_features=int(W.shape[1]),
+                env_model=env_model.chosen_, env_model_loyo_rmse=float(env_model.loyo_.loc[env_model.chosen_, "rmse"]),
+                env_model_cv_by=env_model.cv_by_)
+    return StoreGBLUP(model, list(geno.ids), g_hat, ge_feat, train_envs, fit["beta"], scaler, scale, env_model, fit["var"], info)
 
 # %% ../../nbs/40_baselines.gblup.ipynb #3585af12
 @patch
@@ -812,8 +688,7 @@ def env_means(self:StoreGBLUP,
     unseen = known.isna().to_numpy()
     if unseen.any():
         new = [e for e, u in zip(envs, unseen) if u]
-        W = self.scaler.transform(env_features(store, new, self.info["n_windows"]))
-        out[unseen] = self.env_model.predict(W, env_meta(store, new)[0])
+        out[unseen] = self.env_model.predict(store, new)
     return out
 
 @patch
@@ -830,7 +705,7 @@ def predict(self:StoreGBLUP,
                  action="without genetic effect")
     pred = mu.reindex(list(records.Env)).to_numpy() + np.where(known, self.g_hat[p], 0.0)
     if self.ge_feat is not None:
-        W = pd.DataFrame(self.scaler.transform(env_features(store, envs, self.info["n_windows"])), index=envs)
+        W = pd.DataFrame(reaction_features(store, envs, self.scaler, self.scale), index=envs)
         Wr = W.reindex(list(records.Env)).to_numpy()
         pred += np.where(known, (self.ge_feat[p] * Wr).sum(1), 0.0)
     return pred
@@ -843,8 +718,9 @@ def save(self:StoreGBLUP, path): # the folder to write (created if needed)
     if self.ge_feat is not None: arrays["ge_feat"] = self.ge_feat
     with atomic_path(path/"gblup.npz") as tmp:
         with open(tmp, "wb") as f: np.savez(f, **arrays)
-    write_json(path/"gblup.json", dict(format_version=1, model=self.model, ids=self.ids, train_envs=self.train_envs,
-                                       scaler=self.scaler.to_dict(), env_model=self.env_model.to_dict(), info=self.info))
+    write_json(path/"gblup.json", dict(format_version=2, model=self.model, ids=self.ids, train_envs=self.train_envs,
+                                       scaler=self.scaler.to_dict(), scale=self.scale.tolist(), env_model=self.env_model.to_dict(),
+                                       info=self.info))
     mark_complete(path, dict(model=self.model))
     return path
 
@@ -856,6 +732,9 @@ def load_store_gblup(path): # a folder written by `StoreGBLUP.save`
                         hint="fit it again with `hpm fit ... --model gblup`")
     meta = read_json(path/"gblup.json")
     with np.load(path/"gblup.npz", allow_pickle=False) as z: arrays = {k: z[k] for k in z.files}
-    sc = meta["scaler"]
+    if meta.get("format_version") != 2:
+        raise DataError(f"gBLUP model format {meta.get('format_version')} (this version reads 2)", file=path/"gblup.json",
+                        hint="fit the model again with this version of hybridpredictmaize")
     return StoreGBLUP(meta["model"], meta["ids"], arrays["g_hat"], arrays.get("ge_feat"), meta["train_envs"], arrays["beta_env"],
-                      EnvScaler(sc["columns"], sc["mean"], sc["std"]), EnvModel.from_dict(meta["env_model"]), arrays["var"], meta["info"])
+                      EnvScaler.from_dict(meta["scaler"]), meta["scale"], EnvMeanModel.from_dict(meta["env_model"]),
+                      arrays["var"], meta["info"])
