@@ -85,7 +85,8 @@ def _fit_gblup(store, run, model, train, val, info):
     return _finish_run(run, info, _val_frame(val, fitted.predict(store, val)), model)
 
 def _fit_neural(store, run, model, train, val, info, epochs, device, resume, init, size, train_overrides, model_overrides):
-    from hybridpredictmaize.train import TrainConfig, fit_neural, predict_neural
+    from hybridpredictmaize.train import TrainConfig
+    from hybridpredictmaize.neural import fit_neural, predict_neural
     cfg = neural_config(store, model, size=size, **(model_overrides or {}))
     tcfg = TrainConfig(**{**dict(seed=info["seed"]), **({"epochs": epochs} if epochs else {}), **(train_overrides or {})})
     summary = fit_neural(store, train, val, cfg, tcfg, run, device=device, resume=resume, init=init)
@@ -166,7 +167,7 @@ def predict_records(run_dir,            # a fitted run
         from hybridpredictmaize.baselines.gblup import load_store_gblup
         return np.asarray(load_store_gblup(run/"gblup").predict(store, records), dtype=float)
     if model in NEURAL_MODELS:
-        from hybridpredictmaize.train import predict_neural
+        from hybridpredictmaize.neural import predict_neural
         return np.asarray(predict_neural(run, store, records, device=device), dtype=float)
     weights = read_json(run/"ensemble.json")["weights"]
     preds = {p: predict_records(run/"components"/p, store, records, device) for p in weights}
@@ -253,7 +254,8 @@ def pretrain_run(prep,                 # the prepared store
                  size:str="small",     # neural model size (must match the later `fit`)
                 )->dict:
     "Pre-train the genotype encoder on every genotyped hybrid of the store; returns the pre-training summary."
-    from hybridpredictmaize.train import pretrain_genotype, TrainConfig
+    from hybridpredictmaize.train import TrainConfig
+    from hybridpredictmaize.pretrain import pretrain_genotype
     store = open_store(prep)
     return pretrain_genotype(store, run_dir, neural_config(store, "gxe", size=size), epochs=epochs,
                              train_cfg=TrainConfig(seed=seed), device=device)
