@@ -8,7 +8,7 @@ Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/train.html.md"""
 # %% ../nbs/50_train.ipynb #a87c5d1f
 from __future__ import annotations
 import dataclasses, hashlib, json, math, os, shutil, time, warnings
-from dataclasses import dataclass, asdict, field, fields
+from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -17,7 +17,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from safetensors.torch import save_file, load_file
-from .core import (HpmError, seed_everything, pick_device, atomic_path, atomic_write, write_json, read_json,
+from .core import (HpmError, config_from_dict, seed_everything, pick_device, atomic_path, atomic_write, write_json, read_json,
                                      progress)
 from .evaluate import summarize, plot_learning_curve
 
@@ -57,9 +57,7 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, d:dict):
         "Rebuild from a dict, rejecting unknown keys."
-        unknown = sorted(set(d) - {f.name for f in fields(cls)})
-        if unknown: raise HpmError(f"unknown TrainConfig option(s) {unknown}")
-        return cls(**d)
+        return config_from_dict(cls, d)
 
 # %% ../nbs/50_train.ipynb #b3951e6d
 @dataclass

@@ -12,9 +12,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import HpmError
+from ..core import HpmError, config_from_dict
 from .genotype import (GenotypeConfig, GenotypeEncoder, Attention, AttentionPool, DropPath,
-                                               config_from_dict, block_params, init_layer, scale_residual_outputs)
+                                               block_params, init_layer, scale_residual_outputs)
 from .weather import WeatherConfig, WeatherEncoder
 
 # %% auto #0
