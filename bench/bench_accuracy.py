@@ -27,7 +27,7 @@ PUBLISHED = {"marker BLUP (Crossa 2010)": (0.480, 0.488, 0.355, 0.464), "RKHS (C
 
 def neural_g(Xtr, ytr, Xte, epochs:int=40, seed:int=0):
     "The genotype-only neural model (`mode='g'`), trained on standardised yields for a fixed number of epochs."
-    from hybridpredictmaize.train import GenotypeRegressor
+    from hybridpredictmaize.neural import GenotypeRegressor
     return GenotypeRegressor(epochs=epochs, seed=seed).fit(Xtr, ytr).predict(Xte)
 
 def wheat_accuracy(full:bool=False)->dict:

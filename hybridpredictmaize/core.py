@@ -1,4 +1,4 @@
-"""Errors, seeding, device choice, atomic writes and progress: what every module of hybridpredictmaize needs.
+"""Errors, configs from dicts, seeding, device choice, atomic writes and progress: what every module of hybridpredictmaize needs.
 
 Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/core.html.md"""
 
@@ -6,15 +6,15 @@ Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #10f39869
 from __future__ import annotations
-import contextlib, json, os, random, tempfile, warnings
+import contextlib, dataclasses, json, os, random, tempfile, warnings
 from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['COMPLETE_MARKER', 'HpmError', 'DataError', 'DataWarning', 'warn_dropped', 'seed_everything', 'pick_device',
-           'atomic_path', 'atomic_write', 'write_json', 'read_json', 'mark_complete', 'is_complete', 'available_memory',
-           'human_bytes', 'check_memory', 'progress']
+__all__ = ['COMPLETE_MARKER', 'HpmError', 'DataError', 'DataWarning', 'warn_dropped', 'config_from_dict', 'seed_everything',
+           'pick_device', 'atomic_path', 'atomic_write', 'write_json', 'read_json', 'mark_complete', 'is_complete',
+           'available_memory', 'human_bytes', 'check_memory', 'progress']
 
 # %% ../nbs/00_core.ipynb #40e995d9
 class HpmError(Exception):
@@ -63,6 +63,19 @@ def warn_dropped(n:int,      # how many rows (or SNPs, plots...) were dropped or
     if n <= 0: return
     src = f"{file}: " if file is not None else ""
     warnings.warn(f"{src}{n} {what} {action}: {why}", DataWarning, stacklevel=2)
+
+# %% ../nbs/00_core.ipynb #8bbd4037
+def config_from_dict(cls,                  # the config dataclass
+                     d:dict,               # its `dataclasses.asdict` form (e.g. read from a checkpoint)
+                     nested:dict|None=None): # field name -> config class, for nested configs
+    "Build dataclass `cls` from dict `d`, rejecting unknown keys; `nested` maps field names to config classes."
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(d) - names)
+    if unknown: raise HpmError(f"unknown {cls.__name__} option(s) {unknown}; known options: {sorted(names)}")
+    kw = dict(d)
+    for k, sub in (nested or {}).items():
+        if isinstance(kw.get(k), dict): kw[k] = sub.from_dict(kw[k])
+    return cls(**kw)
 
 # %% ../nbs/00_core.ipynb #b7fd7d1f
 def seed_everything(seed:int=0,             # the seed for python, numpy and torch

@@ -7,6 +7,8 @@ Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/pipeline.html.md""
 # %% ../nbs/70_pipeline.ipynb #c4a80b37
 from __future__ import annotations
 import dataclasses, datetime as dt, os, time
+from dataclasses import dataclass, field, fields
+from typing import Protocol
 from pathlib import Path
 import numpy as np, pandas as pd
 import hybridpredictmaize
@@ -16,20 +18,10 @@ from .data.splits import split_by_year, make_folds
 from . import evaluate as ev
 
 # %% auto #0
-__all__ = ['GBLUP_MODELS', 'NEURAL_MODELS', 'ENSEMBLE_PARTS', 'MODELS', 'DEMO_EPOCHS', 'check_model', 'train_val_records',
-           'neural_config', 'fit_run', 'predict_records', 'predict_run', 'inner_split', 'cross_validate',
-           'pretrain_run', 'run_demo']
-
-# %% ../nbs/70_pipeline.ipynb #5b0e8ee4
-GBLUP_MODELS = ("gblup", "gblup-gxe")
-NEURAL_MODELS = ("g", "e", "concat", "gxe")
-ENSEMBLE_PARTS = ("gblup-gxe", "gxe")
-MODELS = GBLUP_MODELS + NEURAL_MODELS + ("ensemble",)
-
-def check_model(name:str)->str:
-    "Validate a model name, with the list of names when it is unknown."
-    if name not in MODELS: raise HpmError(f"unknown model {name!r}: expected one of {', '.join(MODELS)}")
-    return name
+__all__ = ['GBLUP_MODELS', 'NEURAL_MODELS', 'ENSEMBLE_PARTS', 'MODEL_FAMILIES', 'MODELS', 'DEMO_EPOCHS', 'train_val_records',
+           'neural_config', 'RunOptions', 'ModelFamily', 'GblupFamily', 'NeuralFamily', 'EnsembleFamily', 'check_model',
+           'model_family', 'fit_run', 'predict_records', 'predict_run', 'inner_split', 'cross_validate', 'pretrain_run',
+           'run_demo']
 
 # %% ../nbs/70_pipeline.ipynb #093128f2
 def train_val_records(store:Store,            # an open store
@@ -62,6 +54,109 @@ def neural_config(store:Store,       # an open store
     top.update(overrides)
     return FusionConfig(genotype=GenotypeConfig(**g), weather=WeatherConfig(**w), **top)
 
+# %% ../nbs/70_pipeline.ipynb #e5a899be
+@dataclass
+class RunOptions:
+    "The settings of a fit beside the model name and the records (what `fit_run` passes to a model family)."
+    seed:int=0                      # seed of everything random
+    epochs:int|None=None            # neural models: maximum epochs (default: `TrainConfig.epochs`)
+    device:str="auto"               # `auto`, `cpu`, `cuda`, `cuda:N` or `mps`
+    resume:bool=False               # continue an interrupted neural run from its last checkpoint
+    init:object=None                # a `pretrain` run whose genotype encoder initialises the neural model
+    size:str="small"                # neural model size: `small` (CPU) or `full` (GPU, G2F size)
+    train_overrides:dict|None=None  # more `TrainConfig` fields
+    model_overrides:dict|None=None  # more `FusionConfig` fields
+    val_year:int|None=None          # the validation year `fit_run` split on (None: the caller gave the records)
+
+# %% ../nbs/70_pipeline.ipynb #c5e4d560
+class ModelFamily(Protocol):
+    "What `fit_run`, `predict_records` and the ensemble need of a model family."
+    name: str           # the model's name in `MODEL_FAMILIES`
+    opts: RunOptions    # the run's settings
+    def fit(self, store:Store, train:pd.DataFrame, val:pd.DataFrame, run:Path)->tuple[np.ndarray|None, dict]:
+        "Fit, write the model into `run`; return the validation predictions (None on a process that writes nothing) and facts for run.json."
+    def load(self, run:Path)->ModelFamily:
+        "Read a fitted run back; returns self."
+    def predict(self, store:Store, records:pd.DataFrame)->np.ndarray:
+        "Predicted yields (Mg/ha) of `records`."
+
+# %% ../nbs/70_pipeline.ipynb #1ef98974
+@dataclass
+class GblupFamily:
+    "`gblup` and `gblup-gxe`: the gBLUP baselines on a store (`baselines.gblup.fit_store_gblup`)."
+    name: str
+    opts: RunOptions = field(default_factory=RunOptions)
+    def fit(self, store, train, val, run):
+        from hybridpredictmaize.baselines.gblup import fit_store_gblup
+        self.fitted = fit_store_gblup(store, train, model=self.name)
+        self.fitted.save(run/"gblup")
+        return self.predict(store, val), {}
+    def load(self, run):
+        from hybridpredictmaize.baselines.gblup import load_store_gblup
+        self.fitted = load_store_gblup(Path(run)/"gblup")
+        return self
+    def predict(self, store, records): return np.asarray(self.fitted.predict(store, records), dtype=float)
+
+# %% ../nbs/70_pipeline.ipynb #53da5ab1
+@dataclass
+class NeuralFamily:
+    "`g`, `e`, `concat` and `gxe`: the neural model (`neural.fit_neural`) sized by `neural_config`."
+    name: str
+    opts: RunOptions = field(default_factory=RunOptions)
+    def fit(self, store, train, val, run):
+        from hybridpredictmaize.train import TrainConfig
+        from hybridpredictmaize.neural import fit_neural
+        o = self.opts
+        cfg = neural_config(store, self.name, size=o.size, **(o.model_overrides or {}))
+        tcfg = TrainConfig(**{**dict(seed=o.seed), **({"epochs": o.epochs} if o.epochs else {}), **(o.train_overrides or {})})
+        summary = fit_neural(store, train, val, cfg, tcfg, run, device=o.device, resume=o.resume, init=o.init)
+        if int(os.environ.get("RANK", "0")) != 0: return None, {}   # under torchrun only rank 0 writes the run files
+        facts = {"model_config": cfg.to_dict(), "train_config": dataclasses.asdict(tcfg),
+                 "training": {k: v for k, v in summary.items() if isinstance(v, (int, float, str, bool, type(None)))}}
+        return self.load(run).predict(store, val), facts
+    def load(self, run): self.run = Path(run); return self
+    def predict(self, store, records):
+        from hybridpredictmaize.neural import predict_neural
+        return np.asarray(predict_neural(self.run, store, records, device=self.opts.device), dtype=float)
+
+# %% ../nbs/70_pipeline.ipynb #c7862350
+@dataclass
+class EnsembleFamily:
+    "`ensemble`: the `ENSEMBLE_PARTS` fitted as runs of their own under `components/`, weighted on the validation records."
+    name: str
+    opts: RunOptions = field(default_factory=RunOptions)
+    def fit(self, store, train, val, run):
+        o, preds = self.opts, {}
+        for part in ENSEMBLE_PARTS:
+            kw = {f.name: getattr(o, f.name) for f in fields(o)} | {"init": o.init if part in NEURAL_MODELS else None}
+            fit_run(store.path, run/"components"/part, part, records=None if o.val_year is not None else (train, val), **kw)
+            preds[part] = pd.read_csv(run/"components"/part/"val_predictions.csv").pred.to_numpy()
+        self.weights = ev.fit_ensemble_weights(preds, val.Yield_Mg_ha.to_numpy(), env=val.Env.to_numpy())
+        write_json(run/"ensemble.json", {"parts": list(ENSEMBLE_PARTS), "weights": self.weights})
+        return ev.combine(preds, self.weights), {"weights": self.weights}
+    def load(self, run): self.run, self.weights = Path(run), read_json(Path(run)/"ensemble.json")["weights"]; return self
+    def predict(self, store, records):
+        preds = {p: predict_records(self.run/"components"/p, store, records, self.opts.device) for p in self.weights}
+        return np.asarray(ev.combine(preds, self.weights), dtype=float)
+
+# %% ../nbs/70_pipeline.ipynb #27ef2c72
+GBLUP_MODELS = ("gblup", "gblup-gxe")
+NEURAL_MODELS = ("g", "e", "concat", "gxe")
+ENSEMBLE_PARTS = ("gblup-gxe", "gxe")
+MODEL_FAMILIES = {**{m: GblupFamily for m in GBLUP_MODELS}, **{m: NeuralFamily for m in NEURAL_MODELS}, "ensemble": EnsembleFamily}
+MODELS = tuple(MODEL_FAMILIES)
+
+def check_model(name:str)->str:
+    "Validate a model name, with the list of names when it is unknown."
+    if name not in MODELS: raise HpmError(f"unknown model {name!r}: expected one of {', '.join(MODELS)}")
+    return name
+
+def model_family(name:str,                  # a name of `MODELS`
+                 opts:RunOptions|None=None, # the run's settings
+                )->ModelFamily:
+    "The model family registered under `name`, with the run's settings."
+    return MODEL_FAMILIES[check_model(name)](name, opts or RunOptions())
+
 # %% ../nbs/70_pipeline.ipynb #acf6568b
 def _val_frame(val:pd.DataFrame, pred)->pd.DataFrame:
     out = val[["Env", "Hybrid", "Yield_Mg_ha"]].copy()
@@ -76,23 +171,6 @@ def _finish_run(run:Path, info:dict, val_pred:pd.DataFrame, name:str)->dict:
     write_json(run/"run.json", info)
     mark_complete(run, {"model": info["model"]})
     return info
-
-# %% ../nbs/70_pipeline.ipynb #6d341d7d
-def _fit_gblup(store, run, model, train, val, info):
-    from hybridpredictmaize.baselines.gblup import fit_store_gblup
-    fitted = fit_store_gblup(store, train, model=model)
-    fitted.save(run/"gblup")
-    return _finish_run(run, info, _val_frame(val, fitted.predict(store, val)), model)
-
-def _fit_neural(store, run, model, train, val, info, epochs, device, resume, init, size, train_overrides, model_overrides):
-    from hybridpredictmaize.train import TrainConfig, fit_neural, predict_neural
-    cfg = neural_config(store, model, size=size, **(model_overrides or {}))
-    tcfg = TrainConfig(**{**dict(seed=info["seed"]), **({"epochs": epochs} if epochs else {}), **(train_overrides or {})})
-    summary = fit_neural(store, train, val, cfg, tcfg, run, device=device, resume=resume, init=init)
-    if int(os.environ.get("RANK", "0")) != 0: return info   # under torchrun only rank 0 writes the run files
-    info = {**info, "model_config": cfg.to_dict(), "train_config": dataclasses.asdict(tcfg),
-            "training": {k: v for k, v in summary.items() if isinstance(v, (int, float, str, bool, type(None)))}}
-    return _finish_run(run, info, _val_frame(val, predict_neural(run, store, val, device=device)), model)
 
 # %% ../nbs/70_pipeline.ipynb #b1881ff1
 def fit_run(prep,                      # the prepared store (folder written by `prepare`)
@@ -122,30 +200,16 @@ def fit_run(prep,                      # the prepared store (folder written by `
     info = dict(model=model, prep=str(Path(prep).resolve()), val_year=None if records else int(val.Year.iloc[0]), seed=int(seed),
                 n_train=len(train), n_val=len(val), created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 version=hybridpredictmaize.__version__, init=str(init) if init else None)
+    opts = RunOptions(seed=int(seed), epochs=epochs, device=device, resume=resume, init=init, size=size,
+                      train_overrides=train_overrides, model_overrides=model_overrides, val_year=info["val_year"])
     t0 = time.perf_counter()
-    if model in GBLUP_MODELS: info = _fit_gblup(store, run, model, train, val, info)
-    elif model in NEURAL_MODELS:
-        info = _fit_neural(store, run, model, train, val, info, epochs, device, resume, init, size, train_overrides, model_overrides)
-    else: info = _fit_ensemble(prep, store, run, val, info, epochs, device, resume, init, size, train_overrides,
-                               model_overrides, records)
+    val_pred, facts = model_family(model, opts).fit(store, train, val, run)
+    info = {**info, **facts}
+    if val_pred is not None: info = _finish_run(run, info, _val_frame(val, val_pred), model)
     if int(os.environ.get("RANK", "0")) != 0: return info
     info["fit_seconds"] = round(time.perf_counter() - t0, 2)
     write_json(run/"run.json", info)
     return info
-
-# %% ../nbs/70_pipeline.ipynb #679f5819
-def _fit_ensemble(prep, store, run, val, info, epochs, device, resume, init, size, train_overrides, model_overrides, records):
-    preds = {}
-    for part in ENSEMBLE_PARTS:
-        fit_run(prep, run/"components"/part, part, val_year=info["val_year"], epochs=epochs, seed=info["seed"],
-                device=device, resume=resume, init=init if part in NEURAL_MODELS else None, size=size,
-                train_overrides=train_overrides, model_overrides=model_overrides, records=records)
-        vp = pd.read_csv(run/"components"/part/"val_predictions.csv")
-        preds[part] = vp.pred.to_numpy()
-    weights = ev.fit_ensemble_weights(preds, val.Yield_Mg_ha.to_numpy(), env=val.Env.to_numpy())
-    write_json(run/"ensemble.json", {"parts": list(ENSEMBLE_PARTS), "weights": weights})
-    info = {**info, "weights": weights}
-    return _finish_run(run, info, _val_frame(val, ev.combine(preds, weights)), "ensemble")
 
 # %% ../nbs/70_pipeline.ipynb #49a2e522
 def _run_info(run)->dict:
@@ -160,17 +224,8 @@ def predict_records(run_dir,            # a fitted run
                     device:str="auto",  # device of neural models
                    )->np.ndarray:
     "Predicted yields (Mg/ha) of `records` from the run in `run_dir`."
-    run = Path(run_dir); info = _run_info(run)
-    model = info["model"]
-    if model in GBLUP_MODELS:
-        from hybridpredictmaize.baselines.gblup import load_store_gblup
-        return np.asarray(load_store_gblup(run/"gblup").predict(store, records), dtype=float)
-    if model in NEURAL_MODELS:
-        from hybridpredictmaize.train import predict_neural
-        return np.asarray(predict_neural(run, store, records, device=device), dtype=float)
-    weights = read_json(run/"ensemble.json")["weights"]
-    preds = {p: predict_records(run/"components"/p, store, records, device) for p in weights}
-    return np.asarray(ev.combine(preds, weights), dtype=float)
+    run = Path(run_dir)
+    return model_family(_run_info(run)["model"], RunOptions(device=device)).load(run).predict(store, records)
 
 # %% ../nbs/70_pipeline.ipynb #f13125b8
 def predict_run(run_dir,             # a fitted run
@@ -253,7 +308,8 @@ def pretrain_run(prep,                 # the prepared store
                  size:str="small",     # neural model size (must match the later `fit`)
                 )->dict:
     "Pre-train the genotype encoder on every genotyped hybrid of the store; returns the pre-training summary."
-    from hybridpredictmaize.train import pretrain_genotype, TrainConfig
+    from hybridpredictmaize.train import TrainConfig
+    from hybridpredictmaize.pretrain import pretrain_genotype
     store = open_store(prep)
     return pretrain_genotype(store, run_dir, neural_config(store, "gxe", size=size), epochs=epochs,
                              train_cfg=TrainConfig(seed=seed), device=device)

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 import hybridpredictmaize
-from .core import HpmError, DataError, atomic_write, write_json, read_json, mark_complete, is_complete, progress
+from .core import HpmError, DataError, config_from_dict, atomic_write, write_json, read_json, mark_complete, is_complete, progress
+from .data.environments import parse_env
 
 # %% auto #0
 __all__ = ['PRESETS', 'TRAIN_DIR', 'TEST_DIR', 'TRUTH_DIR', 'FILES', 'TRAIT_COLUMNS', 'META_COLUMNS', 'TEST_META_COLUMNS',
@@ -98,7 +99,7 @@ class SimConfig:
         if self.envs_per_year < 1 or self.test_envs < 1: raise HpmError("need at least one Env per year")
 
     @classmethod
-    def from_dict(cls, d:dict): return cls(**{k: v for k, v in d.items() if k in {f.name for f in dataclasses.fields(cls)}})
+    def from_dict(cls, d:dict): return config_from_dict(cls, d)
 
 # %% ../nbs/20_simulate.ipynb #5adfb5a5
 PRESETS = {
@@ -557,7 +558,7 @@ def environment_model(cfg:SimConfig,      # the simulation settings
     for _, e in envs.iterrows():
         r = rng_for(seed, "env", e.Env)
         w = weather[(e.Location, int(e.Year))]
-        fl = e.Env.rsplit("_", 1)[0]
+        fl = parse_env(e.Env)[0]
         shift = next((v for k, v in _PLANT_SHIFT.items() if fl != e.Location and fl.endswith(k)), 0)
         base = rng_for(seed, "planting", e.Location, e.Year).normal(0, 7)
         pdoy = int(np.clip(round(122 + 3 * (min(e.lat, 47) - 40) + base + shift), 55, 165))

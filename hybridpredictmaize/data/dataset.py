@@ -9,11 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import torch
-from torch.utils.data import Dataset, DataLoader, Sampler
+from torch.utils.data import Dataset
+from fastcore.basics import patch
 from ..core import HpmError
 
 # %% auto #0
-__all__ = ['G2FDataset', 'gather_rows', 'EpochBatchSampler', 'make_loader']
+__all__ = ['G2FDataset', 'gather_rows']
 
 # %% ../../nbs/16_data.dataset.ipynb #2dd11a30
 class G2FDataset(Dataset):
@@ -82,11 +83,9 @@ def gather_rows(dosage,            # the (n, L) int8 memory map (`Genotypes.dosa
         out[k] = dosage[rows[k]] if rows[k] >= 0 else -1
     return out
 
-# %% ../../nbs/16_data.dataset.ipynb #a0d9b2b9
-from fastcore.basics import patch_to
-
-@patch_to(G2FDataset)
-def batch(self, idx)->dict: # positions in the records
+# %% ../../nbs/16_data.dataset.ipynb #99b57a82
+@patch
+def batch(self:G2FDataset, idx)->dict: # positions in the records
     "The batch dict of records `idx` (genotype rows read in one sorted gather)."
     idx = np.asarray(idx, dtype=np.int64)
     e, h = self.env_idx[idx], self.hybrid_idx[idx]
@@ -98,67 +97,15 @@ def batch(self, idx)->dict: # positions in the records
     if self.location is not None: out["location"] = self.location[et]
     return out
 
-@patch_to(G2FDataset)
-def __getitem__(self, i):
+# %% ../../nbs/16_data.dataset.ipynb #b4bcc992
+@patch
+def __getitem__(self:G2FDataset, i):
     if isinstance(i, (list, tuple, np.ndarray, torch.Tensor, range)): return self.batch(np.asarray(i))
     if i < 0: i += len(self)
     if not 0 <= i < len(self): raise IndexError(f"record {i} out of range for {len(self)} records")
     return {k: v[0] for k, v in self.batch([i]).items()}
 
-@patch_to(G2FDataset)
-def __getitems__(self, idx:list)->list:
+@patch
+def __getitems__(self:G2FDataset, idx:list)->list:
     b = self.batch(idx)
     return [{k: v[j] for k, v in b.items()} for j in range(len(idx))]
-
-# %% ../../nbs/16_data.dataset.ipynb #45958bda
-class EpochBatchSampler(Sampler):
-    "Batches of record positions, shuffled by `(seed, epoch)`, optionally sharded over ranks."
-    def __init__(self, n:int,              # number of records
-                 batch_size:int,           # records per batch
-                 shuffle:bool=True,        # shuffle at each epoch
-                 seed:int=0,               # seed of the shuffles
-                 drop_last:bool=False,     # drop a last, smaller batch
-                 rank:int=0,               # this process's rank (data-parallel training)
-                 world_size:int=1):        # number of processes
-        if batch_size < 1: raise HpmError(f"batch_size must be at least 1, got {batch_size}")
-        if not 0 <= rank < world_size: raise HpmError(f"rank {rank} is not in 0..{world_size - 1}")
-        self.n, self.batch_size, self.shuffle, self.seed = n, batch_size, shuffle, seed
-        self.drop_last, self.rank, self.world_size, self.epoch = drop_last, rank, world_size, 0
-
-    def set_epoch(self, epoch:int): self.epoch = epoch
-
-    def _batches(self):
-        order = np.random.default_rng([self.seed, self.epoch]).permutation(self.n) if self.shuffle else np.arange(self.n)
-        stop = self.n - self.n % self.batch_size if self.drop_last else self.n
-        b = [order[i:i + self.batch_size] for i in range(0, stop, self.batch_size)]
-        if self.world_size > 1 and b:
-            b += b[:(-len(b)) % self.world_size]
-            b = b[self.rank::self.world_size]
-        return b
-
-    def __len__(self): return len(self._batches())
-    def __iter__(self):  # a generator: the epoch advances when the first batch is drawn, not when an iterator is made
-        batches = self._batches()
-        self.epoch += 1
-        for b in batches: yield b.tolist()
-
-# %% ../../nbs/16_data.dataset.ipynb #f61940f1
-def make_loader(store,                     # an open `Store`
-                records:pd.DataFrame,      # records: `Env`, `Hybrid`, optionally `Yield_Mg_ha`
-                batch_size:int=64,         # records per batch
-                shuffle:bool=True,         # shuffle at each epoch
-                seed:int=0,                # seed of the order
-                num_workers:int=0,         # worker processes reading batches
-                drop_last:bool=False,      # drop a last, smaller batch
-                target_mean:float|None=None, # target standardisation (see `G2FDataset`)
-                target_std:float|None=None,
-                rank:int=0,                # this process's rank (data-parallel training)
-                world_size:int=1,          # number of processes
-                pin_memory:bool=False,     # pin batches in page-locked memory (faster copies to a GPU)
-                multiprocessing_context=None, # e.g. "spawn"; None: the platform's default
-               )->DataLoader:
-    "A `DataLoader` of batch dicts over `records`; `loader.sampler.set_epoch(e)` fixes the epoch's order."
-    ds = G2FDataset(store, records, target_mean=target_mean, target_std=target_std)
-    sampler = EpochBatchSampler(len(ds), batch_size, shuffle=shuffle, seed=seed, drop_last=drop_last, rank=rank, world_size=world_size)
-    return DataLoader(ds, sampler=sampler, batch_size=None, num_workers=num_workers, pin_memory=pin_memory,
-                      persistent_workers=False, multiprocessing_context=multiprocessing_context if num_workers else None)

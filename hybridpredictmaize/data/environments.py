@@ -41,17 +41,18 @@ def parse_envs(envs, # a Series or list of Env keys
     return pd.DataFrame({"Env": envs, "Location": parts[0], "Year": parts[2].astype(int)})
 
 # %% ../../nbs/13_data.environments.ipynb #7b517560
+def _lenient_env(env)->tuple:
+    "`parse_env`'s (location, year), or (the key, None) for a key that does not end in `_YYYY`."
+    try: return parse_env(env)
+    except DataError: return str(env), None
+
 def env_location(envs)->list:
-    "Location of G2F Env keys `LOC_YEAR` (the text before the last `_`; the key itself when there is none)."
-    return [str(e).rsplit("_", 1)[0] if "_" in str(e) else str(e) for e in envs]
+    "Location of Env keys `LOC_YEAR` (`parse_env`); the key itself when it does not end in `_YYYY`."
+    return [_lenient_env(e)[0] for e in envs]
 
 def env_year(envs)->list:
-    "Year of G2F Env keys `LOC_YEAR` (None when the suffix is not a year)."
-    out = []
-    for e in envs:
-        tail = str(e).rsplit("_", 1)[-1]
-        out.append(int(tail) if re.fullmatch(r"\d{4}", tail) else None)
-    return out
+    "Year of Env keys `LOC_YEAR` (`parse_env`); None when the key does not end in `_YYYY`."
+    return [_lenient_env(e)[1] for e in envs]
 
 def env_meta(store, envs):
     "(locations, years) of `envs` from the store's environment table, else parsed from the Env keys."

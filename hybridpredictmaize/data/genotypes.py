@@ -18,7 +18,7 @@ if TYPE_CHECKING: import pandas as pd   # imported where used: converting a VCF 
 # %% auto #0
 __all__ = ['FORMATS', 'write_vcf', 'detect_format', 'VcfHeader', 'read_vcf_header', 'SnpChunk', 'read_numeric', 'GenotypeSource',
            'open_genotype_source', 'hybrid_dosage', 'HybridMatch', 'match_hybrids', 'convert_genotypes', 'Genotypes',
-           'open_genotypes', 'iter_chunks', 'allele_frequencies', 'impute_mean']
+           'open_genotypes', 'iter_chunks']
 
 # %% ../../nbs/10_data.genotypes.ipynb #f9d55cd1
 _GT_WORDS = np.frombuffer(b"0/0\t0/1\t1/1\t./.\t", dtype="<u4")  # indexed by dosage, -1 -> last
@@ -839,19 +839,3 @@ def iter_chunks(genotypes:Genotypes,   # an opened genotype folder
                 if os.preadv(fd, [block[k]], int(i) * p + j0) != w: raise OSError(f"short read in {genotypes.path/'dosage.i8'}")
             yield block
     finally: os.close(fd)
-
-def allele_frequencies(genotypes:Genotypes, # an opened genotype folder
-                       rows=None,           # rows to compute them on (None: all rows, read from the SNP map)
-                       chunk_snps:int=8192)->np.ndarray: # SNPs per block when computing
-    "ALT allele frequency of each SNP over called genotypes (NaN where nothing is called)."
-    if rows is None: return genotypes.snps["alt_freq"].to_numpy(np.float64)
-    return np.concatenate([_snp_stats(np.ascontiguousarray(b.T))[1] for b in iter_chunks(genotypes, chunk_snps, rows)])
-
-def impute_mean(block:np.ndarray,   # int8 dosages (n, c), -1 missing
-                alt_freq:np.ndarray, # ALT allele frequency of the block's c SNPs
-                center:bool=False)->np.ndarray: # subtract 2p (VanRaden's Z)
-    "Float32 dosages with missing calls replaced by the mean 2p (optionally centred)."
-    mean = np.nan_to_num(2 * np.asarray(alt_freq, np.float32))
-    x = block.astype(np.float32)
-    x = np.where(block < 0, mean, x)
-    return x - mean if center else x

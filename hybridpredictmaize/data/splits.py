@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from ..core import DataError, HpmError, write_json, read_json
+from .environments import parse_envs
 
 # %% auto #0
 __all__ = ['SCHEMES', 'record_years', 'loyo', 'split_by_year', 'cv0', 'cv1', 'cv2', 'cv00', 'make_folds', 'records_fingerprint',
@@ -21,13 +22,7 @@ def record_years(records:pd.DataFrame # records with `Env` (and optionally `Year
                 )->np.ndarray:
     "The year of every record, from `Year` or else from the `Env` key (`LOC_YYYY`)."
     if "Year" in records.columns and records["Year"].notna().all(): return records["Year"].to_numpy().astype(int)
-    env = records["Env"].astype(str)
-    year = pd.to_numeric(env.str.rsplit("_", n=1).str[-1], errors="coerce")
-    if year.isna().any():
-        bad = env[year.isna()].iloc[0]
-        raise DataError(f"environment {bad!r} has no year after its last '_'", column="Env",
-                        hint="Env keys look like LOCATION_YEAR, e.g. IAH1_2021; or give the records a Year column")
-    return year.to_numpy().astype(int)
+    return parse_envs(records["Env"])["Year"].to_numpy().astype(int)
 
 # %% ../../nbs/15_data.splits.ipynb #4e96889b
 def _check_records(records):

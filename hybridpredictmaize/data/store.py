@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import hybridpredictmaize
-from fastcore.basics import patch_to
+from fastcore.basics import patch
 from ..core import (DataError, DataWarning, HpmError, COMPLETE_MARKER, atomic_path, write_json,
                                      read_json, mark_complete, is_complete, warn_dropped, progress)
 
@@ -159,13 +159,13 @@ def _index(pos:pd.Series, keys)->np.ndarray:
     keys = [keys] if isinstance(keys, str) else list(keys)
     return pos.reindex(keys).fillna(-1).to_numpy().astype(np.int64)
 
-@patch_to(Store)
-def env_index(self, envs)->np.ndarray: # Env keys
+@patch
+def env_index(self:Store, envs)->np.ndarray: # Env keys
     "Rows of `weather`/`covariates` for `envs` (-1 where unknown)."
     return _index(self._env_pos, envs)
 
-@patch_to(Store)
-def hybrid_index(self, hybrids)->np.ndarray: # hybrid names
+@patch
+def hybrid_index(self:Store, hybrids)->np.ndarray: # hybrid names
     "Genotype rows for `hybrids` (-1 where not genotyped)."
     hybrids = [hybrids] if isinstance(hybrids, str) else list(hybrids)
     return np.asarray(self.genotypes.index(hybrids), dtype=np.int64)
@@ -499,8 +499,8 @@ def prepare(data_dir,                 # G2F folder with `Training_Data/` and `Te
     return open_store(out)
 
 # %% ../../nbs/14_data.store.ipynb #553d9048
-@patch_to(Store)
-def records(self, kind:str="train",         # `train` (BLUEs), `plots` or `template`
+@patch
+def records(self:Store, kind:str="train",         # `train` (BLUEs), `plots` or `template`
             require_genotype:bool=True,     # train/plots: keep only hybrids with a genotype row
             require_weather:bool=True,      # train/plots: keep only Env with at least one observed weather day
            )->pd.DataFrame:
@@ -533,8 +533,8 @@ def _dropped_lines(report, what:str)->list[str]:
     walk(report)
     return lines
 
-@patch_to(Store)
-def summary(self)->str:
+@patch
+def summary(self:Store)->str:
     "A few lines: counts of environments, hybrids, SNPs, plots; what was dropped and why."
     c, r = self.info["counts"], self.report
     ph, w, g = r.get("phenotypes", {}), r.get("weather", {}), r.get("genotypes", {})

@@ -6,7 +6,6 @@ Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/data.weather.html.
 
 # %% ../../nbs/12_data.weather.ipynb #a72ce366
 from __future__ import annotations
-import functools
 from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
@@ -128,11 +127,6 @@ def _align_report(envs, days, obs_var, mask, interp, variables, pl, has_rows, ma
             "envs_with_long_gaps": [e for e in envs if per_env[e]["long_gaps"] and obs_day[envs.index(e)].any()]}
 
 # %% ../../nbs/12_data.weather.ipynb #be8062a4
-class _class_or_instance:
-    "Descriptor: called on the class, the method runs on a fresh instance (so `Cls.fit(...)` returns a fitted object)."
-    def __init__(self, f): self.f = f; self.__doc__ = f.__doc__; self.__name__ = f.__name__; self.__wrapped__ = f
-    def __get__(self, obj, cls): return functools.partial(self.f, obj if obj is not None else cls())
-
 class WeatherScaler:
     "Per-variable standardisation fitted on the observed days of training environments."
     def __init__(self,
@@ -144,10 +138,10 @@ class WeatherScaler:
         self.mean = None if mean is None else np.asarray(mean, np.float64)
         self.std = None if std is None else np.asarray(std, np.float64)
 
-    @_class_or_instance
-    def fit(self, aligned:AlignedWeather, # weather from `align_weather`
-            train_envs):                   # the training Env keys
-        "Learn mean and std per variable over observed train-env days."
+    @classmethod
+    def fit(cls, aligned:AlignedWeather, # weather from `align_weather`
+            train_envs):                  # the training Env keys
+        "A new scaler with the mean and std per variable over the observed days of the training Env."
         rows = np.isin(np.array(aligned.envs), list(train_envs))
         v = aligned.values[rows].astype(np.float64)
         v[aligned.interpolated[rows] | ~aligned.mask[rows][..., None]] = np.nan
@@ -156,10 +150,8 @@ class WeatherScaler:
         with np.errstate(invalid="ignore", divide="ignore"):
             mean, std = np.nanmean(np.where(n > 0, v, 0), 0), np.nanstd(np.where(n > 0, v, 0), 0)
         bad = (n < 2) | ~(std > 0)
-        self.variables = list(aligned.variables)
-        self.mean, self.std = np.where(bad, 0.0, mean), np.where(bad, 1.0, std)
-        self.unobserved = [x for x, b in zip(self.variables, bad) if b]
-        return self
+        variables = list(aligned.variables)
+        return cls(variables, np.where(bad, 0.0, mean), np.where(bad, 1.0, std), [x for x, b in zip(variables, bad) if b])
 
 # %% ../../nbs/12_data.weather.ipynb #18e548b1
 from fastcore.basics import patch

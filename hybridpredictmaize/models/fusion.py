@@ -12,13 +12,14 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import HpmError
+from fastcore.basics import patch
+from ..core import HpmError, config_from_dict
 from .genotype import (GenotypeConfig, GenotypeEncoder, Attention, AttentionPool, DropPath,
-                                               config_from_dict, block_params, init_layer, scale_residual_outputs)
+                                               block_params, init_layer, scale_residual_outputs)
 from .weather import WeatherConfig, WeatherEncoder
 
 # %% auto #0
-__all__ = ['MODES', 'FusionConfig', 'CrossBlock', 'HybridYieldModel', 'attention_maps', 'plot_attention']
+__all__ = ['MODES', 'FusionConfig', 'CrossBlock', 'HybridYieldModel', 'plot_attention']
 
 # %% ../../nbs/32_models.fusion.ipynb #048fb874
 MODES = ("g", "e", "concat", "gxe")
@@ -226,6 +227,7 @@ def _fusion_call(self, geno:torch.Tensor|None,  # (B, L) int8/long dosages in {-
 HybridYieldModel._forward, HybridYieldModel.forward = _fusion_forward, _fusion_call
 
 # %% ../../nbs/32_models.fusion.ipynb #e6d6f9e4
+@patch
 @torch.no_grad()
 def attention_maps(self:HybridYieldModel, geno, weather, weather_mask, env_cov,
                    day_offset:int=0,  # index of the planting day in the weather series
@@ -251,8 +253,6 @@ def attention_maps(self:HybridYieldModel, geno, weather, weather_mask, env_cov,
             out.update(w2g=np_(a[:, :nw]), snp_attention=np_(a.mean(1)))
         out.update(fusion_geno_pool=np_(info["pool_g"]), fusion_weather_pool=np_(info["pool_w"][:, :nw]))
     return out
-
-HybridYieldModel.attention_maps = attention_maps
 
 # %% ../../nbs/32_models.fusion.ipynb #77aa99e1
 def plot_attention(maps:dict,     # the output of `HybridYieldModel.attention_maps`

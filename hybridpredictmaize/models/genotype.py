@@ -7,34 +7,20 @@ Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/models.genotype.ht
 # %% ../../nbs/30_models.genotype.ipynb #16fbd740
 from __future__ import annotations
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import NamedTuple
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
-from ..core import HpmError
+from ..core import HpmError, config_from_dict
 
 # %% auto #0
-__all__ = ['MISSING', 'config_from_dict', 'GenotypeConfig', 'chrom_codes', 'sinusoid_bp', 'SnpEmbedding', 'ChannelRMSNorm',
-           'ConvBlock', 'AttentionPool2', 'ConvPool2', 'TowerStage', 'pool_mask', 'linear_attention',
-           'attention_weights', 'Attention', 'DropPath', 'TransformerBlock', 'block_params', 'init_layer',
-           'scale_residual_outputs', 'AttentionPool', 'GenotypeOutput', 'GenotypeEncoder', 'additive_task',
-           'fit_additive']
-
-# %% ../../nbs/30_models.genotype.ipynb #5749d765
-def config_from_dict(cls,                  # the config dataclass
-                     d:dict,               # its `dataclasses.asdict` form (e.g. read from a checkpoint)
-                     nested:dict|None=None): # field name -> config class, for nested configs
-    "Build dataclass `cls` from dict `d`, rejecting unknown keys; `nested` maps field names to config classes."
-    names = {f.name for f in fields(cls)}
-    unknown = sorted(set(d) - names)
-    if unknown: raise HpmError(f"unknown {cls.__name__} option(s) {unknown}; known options: {sorted(names)}")
-    kw = dict(d)
-    for k, sub in (nested or {}).items():
-        if isinstance(kw.get(k), dict): kw[k] = sub.from_dict(kw[k])
-    return cls(**kw)
+__all__ = ['MISSING', 'GenotypeConfig', 'chrom_codes', 'sinusoid_bp', 'SnpEmbedding', 'ChannelRMSNorm', 'ConvBlock',
+           'AttentionPool2', 'ConvPool2', 'TowerStage', 'pool_mask', 'linear_attention', 'attention_weights',
+           'Attention', 'DropPath', 'TransformerBlock', 'block_params', 'init_layer', 'scale_residual_outputs',
+           'AttentionPool', 'GenotypeOutput', 'GenotypeEncoder', 'additive_task', 'fit_additive']
 
 # %% ../../nbs/30_models.genotype.ipynb #5c273c98
 @dataclass

@@ -14,7 +14,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..core import HpmError
-from .genotype import (config_from_dict, ConvBlock, TransformerBlock, AttentionPool,
+from ..core import config_from_dict
+from .genotype import (ConvBlock, TransformerBlock, AttentionPool,
                                                block_params, init_layer, scale_residual_outputs)
 
 # %% auto #0
