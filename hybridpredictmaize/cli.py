@@ -38,7 +38,7 @@ def _prepare(a):
 def _fit(a):
     from hybridpredictmaize.pipeline import fit_run
     info = fit_run(a.prep, a.run, model=a.model, val_year=a.val_year, epochs=a.epochs, seed=a.seed, device=a.device,
-                   resume=a.resume, init=a.init, size=a.size, train_overrides={"env_offset": True} if a.env_offset else None)
+                   resume=a.resume, init=a.init, size=a.size, train_overrides=None if a.env_offset is None else {"env_offset": a.env_offset})
     v = info.get("validation", {})
     print(f"fitted {info['model']} on {info['n_train']} records; validation {info['val_year']} ({info['n_val']} records): "
           f"mean per-Env RMSE {v.get('mean_env_rmse', float('nan')):.3f}, mean per-Env r {v.get('mean_env_r', float('nan')):.3f}")
@@ -117,8 +117,9 @@ def build_parser()->argparse.ArgumentParser:
     s.add_argument("--resume", action="store_true", help="continue an interrupted run from its last checkpoint")
     s.add_argument("--init", default=None, help="a pretrain run whose genotype encoder starts the neural model")
     s.add_argument("--size", default="small", choices=["small", "full"], help="neural model size (default: %(default)s)")
-    s.add_argument("--env-offset", action="store_true",
-                   help="neural models: learn deviations from the linear environment-mean model (TrainConfig.env_offset)")
+    s.add_argument("--env-offset", action=argparse.BooleanOptionalAction, default=None,
+                   help="neural models: learn deviations from the environment-mean model; default: when it beats the grand "
+                        "mean by leave-one-year-out (TrainConfig.env_offset)")
     _common(s); s.set_defaults(func=_fit)
 
     s = sub.add_parser("predict", help="fill a submission template with a run's predictions")

@@ -22,7 +22,7 @@ from .train import (TrainConfig, TargetScaler, DistContext, dist_setup, dist_cle
 import hybridpredictmaize
 
 # %% auto #0
-__all__ = ['fit_config_to_store', 'store_signature', 'check_signature', 'build_model', 'fit_env_offset', 'env_offsets',
+__all__ = ['fit_config_to_store', 'store_signature', 'check_signature', 'build_model', 'choose_env_offset', 'record_offsets',
            'fit_neural', 'load_neural', 'predict_neural', 'GenotypeRegressor']
 
 # %% ../nbs/51_neural.ipynb #ecec0321
@@ -86,33 +86,37 @@ def _clean_records(records:pd.DataFrame|None, what:str)->pd.DataFrame|None:
     return records[ok].assign(Yield_Mg_ha=y[ok]).reset_index(drop=True) if ok.any() else None
 
 # %% ../nbs/51_neural.ipynb #8b6c407e
-def fit_env_offset(store,                # the prepared store (covariates and weather of the Env)
-                   records:pd.DataFrame, # training records: Env, Hybrid, Yield_Mg_ha
-                   n_windows:int=4,      # weather windows per season (`env_features`)
-                  )->dict:
-    "The environment-mean model the neural model learns deviations from, as a JSON-ready dict."
-    from hybridpredictmaize.baselines.gblup import env_features, EnvScaler, EnvModel
-    from hybridpredictmaize.data.environments import env_meta
-    means = records.groupby("Env", sort=False)["Yield_Mg_ha"].mean()
-    F = env_features(store, list(means.index), n_windows)
-    scaler = EnvScaler.fit(F)
-    locs, years = env_meta(store, list(means.index))
-    model = EnvModel().fit(scaler.transform(F), means.to_numpy(), locs, years)
-    return {"n_windows": n_windows, "scaler": scaler.to_dict(), "env_model": model.to_dict()}
+def choose_env_offset(store,                # the prepared store
+                      records:pd.DataFrame, # training records: Env, Hybrid, Yield_Mg_ha
+                      setting:bool|None=None, # `TrainConfig.env_offset`: True on, False off, None decided here
+                      margin:float=0.05,    # auto: the model must beat the grand mean's LOYO RMSE by this share
+                     )->tuple:
+    "The environment-mean model the network learns deviations from (None for none), and why, as a dict."
+    from hybridpredictmaize.models.environment import EnvMeanModel
+    if setting is False: return None, {"used": False, "reason": "off: TrainConfig.env_offset=False"}
+    n_env = records.Env.nunique()
+    if n_env < 3:
+        if setting: raise HpmError(f"env_offset=True needs at least 3 training environments (got {n_env})")
+        return None, {"used": False, "reason": f"auto: {n_env} training environments are too few for an environment-mean model"}
+    em = EnvMeanModel().fit(store, records)
+    best, grand = float(em.loyo_.loc[em.chosen_, "rmse"]), float(em.loyo_.loc["grand", "rmse"])
+    facts = {"chosen": em.chosen_, "loyo_rmse": round(best, 4), "grand_mean_loyo_rmse": round(grand, 4), "cv_by": em.cv_by_}
+    if setting is None and not best < (1 - margin) * grand:
+        return None, {"used": False, **facts, "reason": f"auto: the environment-mean model ({em.chosen_}, leave-one-year-out "
+                      f"RMSE {best:.3f}) does not beat the grand mean ({grand:.3f}) by {margin:.0%}: the network learns the means itself"}
+    why = "on: TrainConfig.env_offset=True" if setting else (f"auto: the environment-mean model ({em.chosen_}, leave-one-year-out "
+                                                            f"RMSE {best:.3f}) beats the grand mean ({grand:.3f}) by {margin:.0%} or more")
+    return em, {"used": True, **facts, "reason": why}
 
-def env_offsets(spec:dict|None, # `fit_env_offset`'s output, or None (no offset)
-                store,          # the store holding the environments' covariates and weather
-                envs,           # Env of each record
-               )->np.ndarray:
-    "The environment-mean offset of each record (zeros without a `spec`)."
+def record_offsets(env_model, # an `EnvMeanModel` (or None: no offset)
+                   store,     # the store holding the environments' covariates
+                   envs,      # Env of each record
+                  )->np.ndarray:
+    "The environment-mean offset of each record (zeros without a model)."
     envs = list(envs)
-    if not spec: return np.zeros(len(envs))
-    from hybridpredictmaize.baselines.gblup import env_features, EnvScaler, EnvModel
-    from hybridpredictmaize.data.environments import env_meta
+    if env_model is None: return np.zeros(len(envs))
     u = list(dict.fromkeys(envs))
-    W = EnvScaler(**spec["scaler"]).transform(env_features(store, u, spec["n_windows"]))
-    mu = EnvModel.from_dict(spec["env_model"]).predict(W, env_meta(store, u)[0])
-    return pd.Series(mu, index=u).reindex(envs).to_numpy(np.float64)
+    return pd.Series(env_model.predict(store, u), index=u).reindex(envs).to_numpy(np.float64)
 
 def fit_neural(store,                          # the prepared store (or its path)
                train_records:pd.DataFrame,     # training records: Env, Hybrid, Yield_Mg_ha
@@ -137,8 +141,9 @@ def fit_neural(store,                          # the prepared store (or its path
     mcfg = dataclasses.replace(mcfg, n_locations=len(locations or []))
     init_info = None
     if init is not None: mcfg, init_info = _adopt_pretrained(mcfg, init, store)
-    offset = fit_env_offset(store, tr) if cfg.env_offset else None
-    tr = tr.assign(Yield_Mg_ha=tr.Yield_Mg_ha - env_offsets(offset, store, tr.Env))  # the network learns deviations
+    env_model, offset = choose_env_offset(store, tr, cfg.env_offset)
+    offset["env_model"] = None if env_model is None else env_model.to_dict()
+    tr = tr.assign(Yield_Mg_ha=tr.Yield_Mg_ha - record_offsets(env_model, store, tr.Env))  # the network learns deviations
     y_scaler = TargetScaler.fit(tr["Yield_Mg_ha"])
     ctx = dist_setup(device)
     try:
@@ -156,8 +161,8 @@ def fit_neural(store,                          # the prepared store (or its path
         res = train_loop(model, G2FDataset(store, tr, locations=locations),
                          None if va is None else G2FDataset(store, va, locations=locations), va, cfg, run_dir,
                          y_scaler, asdict(mcfg), ctx, resume, extra={"store": run_info["store"]}, callbacks=callbacks,
-                         val_offset=None if va is None else env_offsets(offset, store, va.Env))
-        res.update(run_dir=str(run_dir), device=str(ctx.device), world_size=ctx.world, n_params=run_info["n_params"],
+                         val_offset=None if va is None else record_offsets(env_model, store, va.Env))
+        res.update(env_offset={k: v for k, v in offset.items() if k != "env_model"}, run_dir=str(run_dir), device=str(ctx.device), world_size=ctx.world, n_params=run_info["n_params"],
                    amp=str(resolve_amp(cfg.amp, ctx.device) or "float32").replace("torch.", ""), init=init_info,
                    n_train=len(tr), n_val=run_info["n_val"])
         if ctx.main and va is not None and (run_dir/"val_predictions.csv").exists():
@@ -201,7 +206,10 @@ def predict_neural(run_dir,                 # a run folder written by `fit_neura
     ctx = DistContext(device=pick_device(device))
     model.to(ctx.device)
     ds = G2FDataset(store, records[["Env", "Hybrid"]].reset_index(drop=True), locations=info.get("locations"))
-    return y_scaler.inverse(predict_dataset(model, ds, cfg, ctx, desc="predict")) + env_offsets(info.get("env_offset"), store, records.Env)
+    from hybridpredictmaize.models.environment import EnvMeanModel
+    spec = (info.get("env_offset") or {}).get("env_model")
+    offset = record_offsets(EnvMeanModel.from_dict(spec) if spec else None, store, records.Env)
+    return y_scaler.inverse(predict_dataset(model, ds, cfg, ctx, desc="predict")) + offset
 
 # %% ../nbs/51_neural.ipynb #b474c543
 _TRAINING_ONLY = ("dropout", "drop_path", "snp_mask_rate", "grad_checkpoint")

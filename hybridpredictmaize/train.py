@@ -46,7 +46,7 @@ class TrainConfig:
     eval_batch_size: int = 256     # batch size of validation and prediction
     seed: int = 0                  # seed of the initialisation, the data order and dropout
     keep_every: bool = False       # keep every epoch's checkpoint (default: only the last and the best)
-    env_offset: bool = False       # learn deviations from a linear environment-mean model (`fit_env_offset`) of the training Env
+    env_offset: bool|None = None   # learn deviations from the environment-mean model: True, False, None = when it beats the grand mean by LOYO (`neural.choose_env_offset`)
 
     def __post_init__(self):
         self.betas = tuple(self.betas)

@@ -45,7 +45,7 @@ def test_fit_env_offset(prepared):
     run, sub = root/"runs"/"gxe_offset", root/"sub_gxe_offset.csv"
     hpm("fit", root/"prep", run, "--model", "gxe", "--epochs", 1, "--device", "cpu", "--env-offset")
     neural = json.loads((run/"neural.json").read_text())
-    assert neural["train_config"]["env_offset"] and neural["env_offset"]["env_model"]["coef"]
+    assert neural["train_config"]["env_offset"] and neural["env_offset"]["used"] and neural["env_offset"]["env_model"]["fits"]
     hpm("predict", run, root/"prep", "--out", sub, "--device", "cpu")
     assert pd.read_csv(sub).Yield_Mg_ha.notna().all()
 
