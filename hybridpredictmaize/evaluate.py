@@ -70,18 +70,21 @@ def summarize(df:pd.DataFrame,        # scored records
               obs:str="Yield_Mg_ha",  # column of observed yields
               env:str="Env",          # column of environments
              )->dict:
-    "Competition scores of a scored frame: mean per-Env RMSE and r, pooled RMSE and r, and the per-Env values."
+    "Competition scores of a scored frame: mean per-Env RMSE and r, pooled RMSE and r, the split of the error, per-Env values."
     em = env_metrics(df, pred, obs, env)
     if not len(em): raise DataError("no record has both a prediction and an observed yield", hint="check the Env and Hybrid names match")
     s = _scored(df, pred, obs, env)
     err = s["pred"].to_numpy() - s["obs"].to_numpy()
     r = em["r"].to_numpy()
+    mse, bias2 = em["rmse"].to_numpy() ** 2, em["bias"].to_numpy() ** 2
     return dict(mean_env_rmse=float(em["rmse"].mean()),
                 mean_env_r=float(np.nanmean(r)) if np.isfinite(r).any() else float("nan"),
                 pooled_rmse=float(np.sqrt(np.mean(err**2))), pooled_r=pearson(s["pred"], s["obs"]),
+                env_bias_rms=float(np.sqrt(bias2.mean())), within_env_rmse=float(np.sqrt(np.maximum(mse - bias2, 0).mean())),
+                bias_share=float(bias2.sum() / mse.sum()) if mse.sum() > 0 else float("nan"),
                 n_env=int(len(em)), n_env_r=int(np.isfinite(r).sum()), n=int(len(s)),
-                per_env={str(e): dict(n=int(row.n), rmse=float(row.rmse), r=float(row.r), bias=float(row.bias))
-                         for e, row in em.iterrows()})
+                per_env={str(e): dict(n=int(row.n), rmse=float(row.rmse), r=float(row.r), bias=float(row.bias),
+                                      within_rmse=float(np.sqrt(max(row.rmse ** 2 - row.bias ** 2, 0)))) for e, row in em.iterrows()})
 
 # %% ../nbs/60_evaluate.ipynb #4cf3ee00
 def _pred_column(df:pd.DataFrame, what:str="predictions")->str:
@@ -161,15 +164,15 @@ def read_metrics(path, # a metrics.json written by `write_metrics`
     return _none_to_nan(read_json(path))
 
 # %% ../nbs/60_evaluate.ipynb #448bd0a4
-TABLE_COLUMNS = {"mean_env_rmse": "mean per-Env RMSE", "mean_env_r": "mean per-Env r",
-                 "pooled_rmse": "pooled RMSE", "pooled_r": "pooled r", "n_env": "n Env", "n": "n"}
+TABLE_COLUMNS = {"mean_env_rmse": "mean per-Env RMSE", "mean_env_r": "mean per-Env r", "env_bias_rms": "rms Env bias",
+                 "within_env_rmse": "within-Env RMSE", "pooled_rmse": "pooled RMSE", "pooled_r": "pooled r", "n_env": "n Env", "n": "n"}
 
 def metrics_table(metrics:dict, # `{model: summary}` as from `metrics_json`
                  )->pd.DataFrame:
     "Model × (mean per-Env RMSE, mean per-Env r, pooled RMSE, pooled r, n Env, n), with the gap to the oracle when present."
     rows = {m: {TABLE_COLUMNS[k]: s.get(k, np.nan) for k in TABLE_COLUMNS} for m, s in metrics.items()}
-    t = pd.DataFrame.from_dict(rows, orient="index").astype({"mean per-Env RMSE": float, "mean per-Env r": float,
-                                                            "pooled RMSE": float, "pooled r": float})
+    t = pd.DataFrame.from_dict(rows, orient="index").astype({"mean per-Env RMSE": float, "mean per-Env r": float, "rms Env bias": float,
+                                                            "within-Env RMSE": float, "pooled RMSE": float, "pooled r": float})
     t.index.name = "model"
     if "oracle" in metrics:
         t["RMSE − oracle"] = t["mean per-Env RMSE"] - t.loc["oracle", "mean per-Env RMSE"]
