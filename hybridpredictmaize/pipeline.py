@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses, datetime as dt, os, time
 from dataclasses import dataclass, field, fields
 from typing import Protocol
+from fastcore.basics import patch
 from pathlib import Path
 import numpy as np, pandas as pd
 import hybridpredictmaize
@@ -19,9 +20,9 @@ from . import evaluate as ev
 
 # %% auto #0
 __all__ = ['GBLUP_MODELS', 'NEURAL_MODELS', 'ENSEMBLE_PARTS', 'MODEL_FAMILIES', 'MODELS', 'DEMO_EPOCHS', 'train_val_records',
-           'neural_config', 'RunOptions', 'ModelFamily', 'GblupFamily', 'NeuralFamily', 'EnsembleFamily', 'check_model',
-           'model_family', 'fit_run', 'predict_records', 'predict_run', 'inner_split', 'cross_validate', 'pretrain_run',
-           'run_demo']
+           'neural_config', 'RunOptions', 'ModelFamily', 'GblupFamily', 'NeuralFamily', 'holdout_years',
+           'EnsembleFamily', 'check_model', 'model_family', 'fit_run', 'predict_records', 'predict_run', 'inner_split',
+           'cross_validate', 'pretrain_run', 'run_demo']
 
 # %% ../nbs/70_pipeline.ipynb #093128f2
 def train_val_records(store:Store,            # an open store
@@ -67,6 +68,7 @@ class RunOptions:
     train_overrides:dict|None=None  # more `TrainConfig` fields
     model_overrides:dict|None=None  # more `FusionConfig` fields
     val_year:int|None=None          # the validation year `fit_run` split on (None: the caller gave the records)
+    ensemble_years:int=3            # ensemble: held-out years its weights are fitted on (the validation year and up to k − 1 more)
 
 # %% ../nbs/70_pipeline.ipynb #c5e4d560
 class ModelFamily(Protocol):
@@ -120,24 +122,60 @@ class NeuralFamily:
         return np.asarray(predict_neural(self.run, store, records, device=self.opts.device), dtype=float)
 
 # %% ../nbs/70_pipeline.ipynb #c7862350
+def holdout_years(train:pd.DataFrame, # training records (with `Year`)
+                  k:int=2,             # more years wanted besides the validation year
+                  min_envs:int=2,      # a held-out year needs this many environments
+                  min_train_years:int=1, # and leaves this many years to fit on
+                 )->list:
+    "The latest training years to hold out, one at a time, for the ensemble's weights (as many as the data allow, up to `k`)."
+    envs = train.drop_duplicates("Env").groupby("Year").Env.size().sort_index(ascending=False)
+    years = [int(y) for y, n in envs.items() if n >= min_envs]
+    return years[:max(0, min(k, len(envs) - min_train_years))]
+
 @dataclass
 class EnsembleFamily:
-    "`ensemble`: the `ENSEMBLE_PARTS` fitted as runs of their own under `components/`, weighted on the validation records."
+    "`ensemble`: the `ENSEMBLE_PARTS` fitted under `components/`, weighted on the validation year and more held-out years."
     name: str
     opts: RunOptions = field(default_factory=RunOptions)
+    def _part_kwargs(self, part):
+        o = self.opts
+        return {f.name: getattr(o, f.name) for f in fields(o)} | {"init": o.init if part in NEURAL_MODELS else None}
     def fit(self, store, train, val, run):
         o, preds = self.opts, {}
         for part in ENSEMBLE_PARTS:
-            kw = {f.name: getattr(o, f.name) for f in fields(o)} | {"init": o.init if part in NEURAL_MODELS else None}
-            fit_run(store.path, run/"components"/part, part, records=None if o.val_year is not None else (train, val), **kw)
+            fit_run(store.path, run/"components"/part, part, records=None if o.val_year is not None else (train, val), **self._part_kwargs(part))
             preds[part] = pd.read_csv(run/"components"/part/"val_predictions.csv").pred.to_numpy()
-        self.weights = ev.fit_ensemble_weights(preds, val.Yield_Mg_ha.to_numpy(), env=val.Env.to_numpy())
-        write_json(run/"ensemble.json", {"parts": list(ENSEMBLE_PARTS), "weights": self.weights})
-        return ev.combine(preds, self.weights), {"weights": self.weights}
+        held, years = self._held_out(store, train, val, run, preds)
+        self.weights = ev.fit_ensemble_weights({p: held[p].to_numpy() for p in ENSEMBLE_PARTS}, held.Yield_Mg_ha.to_numpy(),
+                                               env=held.Env.to_numpy())
+        scores = {p: ev.summarize(held.assign(pred=held[p])) for p in ENSEMBLE_PARTS}
+        scores["ensemble"] = ev.summarize(held.assign(pred=ev.combine({p: held[p].to_numpy() for p in ENSEMBLE_PARTS}, self.weights)))
+        scores = {m: {k: s[k] for k in ("mean_env_rmse", "mean_env_r", "env_bias_rms", "n_env")} for m, s in scores.items()}
+        with atomic_path(run/"heldout_predictions.csv") as tmp: held.to_csv(tmp, index=False)
+        write_json(run/"ensemble.json", {"parts": list(ENSEMBLE_PARTS), "weights": self.weights, "heldout_years": years,
+                                         "heldout_scores": scores})
+        return ev.combine(preds, self.weights), {"weights": self.weights, "heldout_years": years, "heldout_scores": scores}
     def load(self, run): self.run, self.weights = Path(run), read_json(Path(run)/"ensemble.json")["weights"]; return self
     def predict(self, store, records):
         preds = {p: predict_records(self.run/"components"/p, store, records, self.opts.device) for p in self.weights}
         return np.asarray(ev.combine(preds, self.weights), dtype=float)
+
+
+# %% ../nbs/70_pipeline.ipynb #c7862352
+@patch
+def _held_out(self:EnsembleFamily, store, train, val, run, val_preds:dict)->tuple[pd.DataFrame, list]:
+    "Held-out predictions of every part: the validation records, then each of `holdout_years` refitted without it."
+    frames = [val[["Env", "Hybrid", "Yield_Mg_ha"]].assign(Year=val.Year.to_numpy() if "Year" in val else -1, **val_preds)]
+    years = holdout_years(train, self.opts.ensemble_years - 1)
+    for y in years:
+        fold_train, held = train[train.Year != y].reset_index(drop=True), train[train.Year == y].reset_index(drop=True)
+        cols = {}
+        for part in ENSEMBLE_PARTS:
+            kw = self._part_kwargs(part) | {"val_year": None}
+            fit_run(store.path, run/"heldout"/str(y)/part, part, records=(fold_train, val), **kw)
+            cols[part] = model_family(part, self.opts).load(run/"heldout"/str(y)/part).predict(store, held)
+        frames.append(held[["Env", "Hybrid", "Yield_Mg_ha"]].assign(Year=y, **cols))
+    return pd.concat(frames, ignore_index=True), [int(v) for v in pd.unique(frames[0].Year)] + years
 
 # %% ../nbs/70_pipeline.ipynb #27ef2c72
 GBLUP_MODELS = ("gblup", "gblup-gxe")
@@ -186,6 +224,7 @@ def fit_run(prep,                      # the prepared store (folder written by `
             train_overrides:dict|None=None, # more `TrainConfig` fields
             model_overrides:dict|None=None, # more `FusionConfig` fields
             records:tuple|None=None,   # `(train, val)` records frames instead of the split by `val_year`
+            ensemble_years:int=3,      # ensemble: held-out years its weights are fitted on
            )->dict:
     "Fit `model` on the store `prep`, validate on `val_year`, write the run folder; returns `run.json`'s content."
     check_model(model)
@@ -201,7 +240,8 @@ def fit_run(prep,                      # the prepared store (folder written by `
                 n_train=len(train), n_val=len(val), created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 version=hybridpredictmaize.__version__, init=str(init) if init else None)
     opts = RunOptions(seed=int(seed), epochs=epochs, device=device, resume=resume, init=init, size=size,
-                      train_overrides=train_overrides, model_overrides=model_overrides, val_year=info["val_year"])
+                      train_overrides=train_overrides, model_overrides=model_overrides, val_year=info["val_year"],
+                      ensemble_years=ensemble_years)
     t0 = time.perf_counter()
     val_pred, facts = model_family(model, opts).fit(store, train, val, run)
     info = {**info, **facts}
