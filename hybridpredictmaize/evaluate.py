@@ -164,14 +164,14 @@ def read_metrics(path, # a metrics.json written by `write_metrics`
     return _none_to_nan(read_json(path))
 
 # %% ../nbs/60_evaluate.ipynb #448bd0a4
-TABLE_COLUMNS = {"mean_env_rmse": "mean per-Env RMSE", "mean_env_r": "mean per-Env r", "env_bias_rms": "rms Env bias",
+TABLE_COLUMNS = {"mean_env_rmse": "mean per-Env RMSE", "mean_env_r": "mean per-Env r", "env_bias_rms": "Env-mean RMSE",
                  "within_env_rmse": "within-Env RMSE", "pooled_rmse": "pooled RMSE", "pooled_r": "pooled r", "n_env": "n Env", "n": "n"}
 
 def metrics_table(metrics:dict, # `{model: summary}` as from `metrics_json`
                  )->pd.DataFrame:
     "Model × (mean per-Env RMSE, mean per-Env r, pooled RMSE, pooled r, n Env, n), with the gap to the oracle when present."
     rows = {m: {TABLE_COLUMNS[k]: s.get(k, np.nan) for k in TABLE_COLUMNS} for m, s in metrics.items()}
-    t = pd.DataFrame.from_dict(rows, orient="index").astype({"mean per-Env RMSE": float, "mean per-Env r": float, "rms Env bias": float,
+    t = pd.DataFrame.from_dict(rows, orient="index").astype({"mean per-Env RMSE": float, "mean per-Env r": float, "Env-mean RMSE": float,
                                                             "within-Env RMSE": float, "pooled RMSE": float, "pooled r": float})
     t.index.name = "model"
     if "oracle" in metrics:
@@ -329,6 +329,19 @@ def _oracle_sentences(metrics:dict, baseline:float|None)->list[str]:
         out.append(txt + ".")
     return out
 
+# %% ../nbs/60_evaluate.ipynb #edecde55
+def _env_model_blocks(env_models:dict|None)->list:
+    "Report blocks: the leave-one-year-out table of each model's environment-mean model."
+    out = []
+    for m, s in (env_models or {}).items():
+        if not s: continue
+        t = pd.DataFrame(s["loyo"]).T.rename(columns={"rmse": "Env-mean RMSE", "r": "Env-mean r"})
+        t.index.name = "candidate"
+        t["chosen"] = ["yes" if c == s["chosen"] else "" for c in t.index]
+        out += [("h2", f"Environment-mean model of {m}"),
+                ("p", f"Leave-one-{s['cv_by']}-out on its {s['n_envs']} training environments; chosen: {s['chosen']}."), ("table", t)]
+    return out
+
 # %% ../nbs/60_evaluate.ipynb #edecde56
 def write_report(out_dir,                        # folder for report.md, report.html, metrics.json and figures
                  predictions:dict,               # model name -> prediction frame (or scored frame when `truth` is None)
@@ -337,11 +350,14 @@ def write_report(out_dir,                        # folder for report.md, report.
                  title:str="hybridpredictmaize report", # report title
                  notes:list[str]|None=None,      # Markdown paragraphs added under "Notes"
                  logs:dict|None=None,            # model name -> training log (frame or metrics.csv path) for learning curves
+                 env_models:dict|None=None,      # model name -> `EnvMeanModel.summary()` of the environment-mean model it used
                 )->dict:
     "Score every model and write `metrics.json`, figures, `report.md` and `report.html` in `out_dir`; returns the metrics."
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     if not predictions: raise HpmError("write_report needs at least one model's predictions")
     metrics = metrics_json(predictions, truth, oracle)
+    for m, s in (env_models or {}).items():
+        if m in metrics and s: metrics[m]["env_mean_model"] = s
     write_metrics(out_dir/"metrics.json", metrics)
     tbl = metrics_table(metrics)
     blocks = [("p", f"{len(predictions)} model(s) scored on {metrics[next(iter(predictions))]['n']} records in "
@@ -364,7 +380,8 @@ def write_report(out_dir,                        # folder for report.md, report.
         png = _png_bytes(fig)
         with atomic_write(out_dir/name, "wb") as f: f.write(png)
         blocks.append(("figure", name, png, cap))
-    per_env = pd.DataFrame({f"{m} {k}": {e: v.get(k, np.nan) for e, v in s.get("per_env", {}).items()} for m, s in metrics.items() for k in ("rmse", "r")})
+    blocks += _env_model_blocks(env_models)
+    per_env = pd.DataFrame({f"{m} {k}": {e: v.get(k, np.nan) for e, v in s.get("per_env", {}).items()} for m, s in metrics.items() for k in ("rmse", "r", "bias")})
     per_env.index.name = "Env"
     blocks += [("h2", "Per environment"), ("table", per_env.sort_index())]
     if notes: blocks += [("h2", "Notes")] + [("p", n) for n in notes]

@@ -100,7 +100,7 @@ def choose_env_offset(store,                # the prepared store
         return None, {"used": False, "reason": f"auto: {n_env} training environments are too few for an environment-mean model"}
     em = EnvMeanModel().fit(store, records)
     best, grand = float(em.loyo_.loc[em.chosen_, "rmse"]), float(em.loyo_.loc["grand", "rmse"])
-    facts = {"chosen": em.chosen_, "loyo_rmse": round(best, 4), "grand_mean_loyo_rmse": round(grand, 4), "cv_by": em.cv_by_}
+    facts = {"chosen": em.chosen_, "loyo_rmse": round(best, 4), "grand_mean_loyo_rmse": round(grand, 4), "env_mean_model": em.summary()}
     if setting is None and not best < (1 - margin) * grand:
         return None, {"used": False, **facts, "reason": f"auto: the environment-mean model ({em.chosen_}, leave-one-year-out "
                       f"RMSE {best:.3f}) does not beat the grand mean ({grand:.3f}) by {margin:.0%}: the network learns the means itself"}

@@ -21,8 +21,8 @@ from . import evaluate as ev
 # %% auto #0
 __all__ = ['GBLUP_MODELS', 'NEURAL_MODELS', 'ENSEMBLE_PARTS', 'MODEL_FAMILIES', 'MODELS', 'DEMO_EPOCHS', 'train_val_records',
            'neural_config', 'RunOptions', 'ModelFamily', 'GblupFamily', 'NeuralFamily', 'holdout_years',
-           'EnsembleFamily', 'check_model', 'model_family', 'fit_run', 'predict_records', 'predict_run', 'inner_split',
-           'cross_validate', 'pretrain_run', 'run_demo']
+           'EnsembleFamily', 'check_model', 'model_family', 'fit_run', 'run_env_mean_model', 'predict_records',
+           'predict_run', 'inner_split', 'cross_validate', 'pretrain_run', 'run_demo']
 
 # %% ../nbs/70_pipeline.ipynb #093128f2
 def train_val_records(store:Store,            # an open store
@@ -92,7 +92,7 @@ class GblupFamily:
         from hybridpredictmaize.baselines.gblup import fit_store_gblup
         self.fitted = fit_store_gblup(store, train, model=self.name)
         self.fitted.save(run/"gblup")
-        return self.predict(store, val), {}
+        return self.predict(store, val), {"env_mean_model": self.fitted.env_model.summary()}
     def load(self, run):
         from hybridpredictmaize.baselines.gblup import load_store_gblup
         self.fitted = load_store_gblup(Path(run)/"gblup")
@@ -114,7 +114,8 @@ class NeuralFamily:
         summary = fit_neural(store, train, val, cfg, tcfg, run, device=o.device, resume=o.resume, init=o.init)
         if int(os.environ.get("RANK", "0")) != 0: return None, {}   # under torchrun only rank 0 writes the run files
         facts = {"model_config": cfg.to_dict(), "train_config": dataclasses.asdict(tcfg),
-                 "training": {k: v for k, v in summary.items() if isinstance(v, (int, float, str, bool, type(None)))}}
+                 "training": {k: v for k, v in summary.items() if isinstance(v, (int, float, str, bool, type(None)))},
+                 "env_offset": summary.get("env_offset")}
         return self.load(run).predict(store, val), facts
     def load(self, run): self.run = Path(run); return self
     def predict(self, store, records):
@@ -258,6 +259,11 @@ def _run_info(run)->dict:
         raise HpmError(f"{run} is not a finished run (no run.json or no completion marker); fit it with hpm fit first")
     return read_json(run/"run.json")
 
+def run_env_mean_model(run_dir)->dict|None: # a fitted run
+    "The `EnvMeanModel.summary()` of the environment-mean model a run used (gBLUP, or the neural offset), else None."
+    info = _run_info(Path(run_dir))
+    return info.get("env_mean_model") or (info.get("env_offset") or {}).get("env_mean_model")
+
 def predict_records(run_dir,            # a fitted run
                     store:Store,        # the store holding the records' genotypes and environments
                     records:pd.DataFrame, # Env, Hybrid (every hybrid with a genotype row, every Env with weather)
@@ -377,7 +383,8 @@ def run_demo(out_dir="hpm_demo",   # output folder: data/, prep/, runs/, submiss
     truth = pd.read_csv(data/"truth"/"2022_observed.csv")
     oracle = read_json(data/"truth"/"oracle_metrics.json")
     logs = {"gxe": named["gxe"]/"metrics.csv"} if (named["gxe"]/"metrics.csv").exists() else None
-    metrics = ev.write_report(out/"report", preds, truth=truth, oracle=oracle, logs=logs,
+    env_models = {m: run_env_mean_model(r) for m, r in named.items() if m != "ensemble"}
+    metrics = ev.write_report(out/"report", preds, truth=truth, oracle=oracle, logs=logs, env_models=env_models,
                               title="hybridpredictmaize demo: 2022 predictions on simulated G2F data")
     return ev.metrics_table(metrics), metrics
 
