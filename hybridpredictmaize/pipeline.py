@@ -69,6 +69,7 @@ class RunOptions:
     model_overrides:dict|None=None  # more `FusionConfig` fields
     val_year:int|None=None          # the validation year `fit_run` split on (None: the caller gave the records)
     ensemble_years:int=3            # ensemble: held-out years its weights are fitted on (the validation year and up to k − 1 more)
+    refit:bool=True                 # gBLUP: once validated, refit on the training and validation records (the model saved)
 
 # %% ../nbs/70_pipeline.ipynb #c5e4d560
 class ModelFamily(Protocol):
@@ -91,8 +92,10 @@ class GblupFamily:
     def fit(self, store, train, val, run):
         from hybridpredictmaize.baselines.gblup import fit_store_gblup
         self.fitted = fit_store_gblup(store, train, model=self.name)
+        val_pred = self.predict(store, val)
+        if self.opts.refit: self.fitted = fit_store_gblup(store, pd.concat([train, val], ignore_index=True), model=self.name)
         self.fitted.save(run/"gblup")
-        return self.predict(store, val), {"env_mean_model": self.fitted.env_model.summary()}
+        return val_pred, {"env_mean_model": self.fitted.env_model.summary(), "refit_on_validation": self.opts.refit}
     def load(self, run):
         from hybridpredictmaize.baselines.gblup import load_store_gblup
         self.fitted = load_store_gblup(Path(run)/"gblup")
@@ -226,6 +229,7 @@ def fit_run(prep,                      # the prepared store (folder written by `
             model_overrides:dict|None=None, # more `FusionConfig` fields
             records:tuple|None=None,   # `(train, val)` records frames instead of the split by `val_year`
             ensemble_years:int=3,      # ensemble: held-out years its weights are fitted on
+            refit:bool=True,           # gBLUP: refit on training + validation records once validated
            )->dict:
     "Fit `model` on the store `prep`, validate on `val_year`, write the run folder; returns `run.json`'s content."
     check_model(model)
@@ -242,7 +246,7 @@ def fit_run(prep,                      # the prepared store (folder written by `
                 version=hybridpredictmaize.__version__, init=str(init) if init else None)
     opts = RunOptions(seed=int(seed), epochs=epochs, device=device, resume=resume, init=init, size=size,
                       train_overrides=train_overrides, model_overrides=model_overrides, val_year=info["val_year"],
-                      ensemble_years=ensemble_years)
+                      ensemble_years=ensemble_years, refit=refit)
     t0 = time.perf_counter()
     val_pred, facts = model_family(model, opts).fit(store, train, val, run)
     info = {**info, **facts}
