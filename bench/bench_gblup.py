@@ -16,7 +16,8 @@ from scipy import optimize
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from hybridpredictmaize.baselines.gblup import GBLUP, vanraden_grm
+from hybridpredictmaize.baselines.gblup import GBLUP
+from hybridpredictmaize.baselines.kernels import vanraden_grm
 from hybridpredictmaize.core import write_json
 
 
