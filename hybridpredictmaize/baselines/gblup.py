@@ -30,25 +30,25 @@ def _blas_threads(n:int, small:int=1500):
     return threadpool_limits(1, user_api="blas") if n < small else contextlib.nullcontext()
 
 class _Tridiag:
-    "K = Q T Qᵀ by Householder reduction (LAPACK dsytrd); applies Q and Qᵀ from the reflectors."
+    "K = Q T Qᵀ by Householder reduction (LAPACK dsytrd); applies Q and Qᵀ from the reflectors (blocked, as dormtr)."
     def __init__(self, K):
         n = K.shape[0]
         a = np.array(K, dtype=np.float64, order="F")
         lw = int(lapack.dsytrd_lwork(n, lower=1)[0])
         with _blas_threads(n):
-            self.v, self.d, self.e, self.tau, info = lapack.dsytrd(a, lower=1, lwork=max(lw, 1), overwrite_a=1)
+            v, self.d, self.e, self.tau, info = lapack.dsytrd(a, lower=1, lwork=max(lw, 1), overwrite_a=1)
         if info != 0: raise HpmError(f"tridiagonal reduction failed (LAPACK info {info})")
         self.n = n
-        self.eigvals = sla.eigvalsh_tridiagonal(self.d, self.e) if n > 1 else self.d.copy()
+        self.v = np.asfortranarray(v[1:, :n - 1])   # H(i) acts on rows i+1.. : the reflectors of a QR of rows 1..n-1
+        self.eigvals = lapack.dsterf(self.d, self.e)[0] if n > 1 else self.d.copy()
 
     def _apply(self, B, transpose):
-        B = np.array(B, dtype=np.float64).reshape(self.n, -1)
-        order = range(self.n - 1) if transpose else range(self.n - 2, -1, -1)
-        for i in order:
-            t = self.tau[i]
-            if t == 0: continue
-            v = self.v[i + 1:, i].copy(); v[0] = 1.0
-            B[i + 1:] -= np.outer(t * v, v @ B[i + 1:])
+        B = np.asfortranarray(np.array(B, dtype=np.float64).reshape(self.n, -1))
+        if self.n < 2: return B
+        trans = "T" if transpose else "N"
+        lw = int(lapack.dormqr("L", trans, self.v, self.tau, B[1:], -1)[1][0])
+        B[1:], _, info = lapack.dormqr("L", trans, self.v, self.tau, B[1:], max(lw, 1))
+        if info != 0: raise HpmError(f"applying the Householder reflectors failed (LAPACK info {info})")
         return B
 
     def qt(self, B): return self._apply(B, True)    # Qᵀ B

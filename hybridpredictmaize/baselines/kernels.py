@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import linalg as sla
+from fastcore.basics import patch
 from ..core import HpmError, DataError, progress, check_memory
 
 # %% auto #0
@@ -61,14 +62,18 @@ def _blocks(genotypes,              # (n, p) array or memmap, object with `.dosa
         j += block.shape[1]
 
 # %% ../../nbs/41_baselines.kernels.ipynb #e6d966e2
+def _freqs(block):
+    "Allele frequencies of a dosage block from its observed calls (0.5 for a SNP without any)."
+    miss = block < 0
+    obs = (~miss).sum(0)
+    tot = np.where(miss, 0, block).sum(0, dtype=np.float64)
+    return np.where(obs > 0, tot / np.maximum(obs, 1) / 2, 0.5)
+
 def _centre(block, freqs=None, dtype="float32"):
     "Centre a dosage block by twice the allele frequencies (own when `freqs` is None); missing -> 0."
     x = block.astype(dtype)
     miss = x < 0
-    if freqs is None:
-        obs = (~miss).sum(0)
-        tot = np.where(miss, 0, x).sum(0, dtype=np.float64)
-        freqs = np.where(obs > 0, tot / np.maximum(obs, 1) / 2, 0.5)
+    if freqs is None: freqs = _freqs(x)
     x -= (2 * freqs).astype(dtype)
     x[miss] = 0
     return x, freqs
@@ -77,12 +82,97 @@ def _to_torch(x, device, dtype):
     import torch
     return torch.from_numpy(np.ascontiguousarray(x)).to(device=device, dtype=dtype)
 
+# %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3f5
+def _dot64(d, c, rows:int=512):
+    "`d @ c` in float64 for an int8 matrix `d`, a band of rows at a time (no full float64 copy of `d`)."
+    return np.concatenate([d[i:i + rows].astype(np.float64) @ c for i in range(0, len(d), rows)] or [np.zeros(0)])
+
+class _IntCross:
+    "Exact `Z_a Z_bᵀ` over SNPs without missing calls: int8 products summed in int32, centring as rank-one corrections."
+    def __init__(self, n_a:int, n_b:int, sym:bool, tile:int=1024):
+        import torch
+        self.acc = torch.zeros((n_a, n_b), dtype=torch.int32)
+        self.lin_a, self.lin_b, self.sq_a, self.sq_b = np.zeros(n_a), np.zeros(n_b), np.zeros(n_a), np.zeros(n_b)
+        self.cc, self.sym, self.tile = 0.0, sym, tile
+
+    def add(self, da, db, c):
+        "Add int8 dosage columns `da` (and `db`, None when symmetric), centred by `c` = 2p."
+        import torch
+        A = torch.from_numpy(da)
+        if self.sym:     # lower triangle only, in bands of rows: (i0:i1, 0:i1)
+            for i0 in range(0, len(da), self.tile):
+                i1 = min(len(da), i0 + self.tile)
+                self.acc[i0:i1, :i1].add_(torch._int_mm(A[i0:i1], A[:i1].T))
+        else: self.acc.add_(torch._int_mm(A, torch.from_numpy(db).T))
+        la = _dot64(da, c); self.lin_a += la; self.sq_a += (da * da).sum(1, dtype=np.int64) - 2 * la
+        if not self.sym:
+            lb = _dot64(db, c); self.lin_b += lb; self.sq_b += (db * db).sum(1, dtype=np.int64) - 2 * lb
+        self.cc += float(c @ c)
+
+# %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3f6
+@patch
+def result(self:_IntCross):
+    "(cross-products, squared norms of the rows of a, of b) in float64; the accumulator is released."
+    X = self.acc.numpy().astype(np.float64); del self.acc
+    lin_b, sq_b = (self.lin_a, self.sq_a) if self.sym else (self.lin_b, self.sq_b)
+    if self.sym:         # mirror the lower triangle, band by band
+        for i0 in range(0, len(X), self.tile): X[i0:i0 + self.tile, i0 + self.tile:] = X[i0 + self.tile:, i0:i0 + self.tile].T
+    X -= self.lin_a[:, None]; X -= lin_b[None, :]; X += self.cc
+    return X, self.sq_a + self.cc, sq_b + self.cc
+
+# %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3f8
+def _prefetch(it):
+    "Iterate `it` one item ahead in a worker thread: the next SNP block is read and prepared while this one is multiplied."
+    from concurrent.futures import ThreadPoolExecutor
+    it, done = iter(it), object()
+    with ThreadPoolExecutor(1) as ex:
+        fut = ex.submit(next, it, done)
+        while (item := fut.result()) is not done:
+            fut = ex.submit(next, it, done)
+            yield item
+
+def _paired_blocks(a, b, chunk_snps:int):
+    "`(first_column, block_a, block_b)` over SNP blocks (`block_b` None without `b`); b must have the same SNPs."
+    it_b, p = None if b is None else _blocks(b, chunk_snps, "markers (new individuals)"), 0
+    for j, blk in _blocks(a, chunk_snps):
+        blk_b = None
+        if it_b is not None:
+            _, blk_b = next(it_b, (None, None))
+            if blk_b is None or blk_b.shape[1] != blk.shape[1]:
+                raise DataError(f"new individuals have a different number of SNPs than the training markers (from SNP {j})")
+        p = j + blk.shape[1]
+        yield j, blk, blk_b
+    if p == 0: raise DataError("markers: no SNP columns")
+    if it_b is not None and next(it_b, None) is not None:
+        raise DataError(f"new individuals have more SNPs than the {p} training markers")
+
+# %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fa
+def _prepared(a, b, freqs, chunk_snps:int, use_int:bool, dtype:str):
+    "Per SNP block: `(n_snps, freqs, (da, db, 2p) int8 part or None, (za, zb) float part or None)`."
+    for j, blk, blk_b in _paired_blocks(a, b, chunk_snps):
+        f = None if freqs is None else np.asarray(freqs, dtype=np.float64)[j:j + blk.shape[1]]
+        if f is not None and f.shape[0] != blk.shape[1]: raise DataError(f"allele frequencies cover {j + f.shape[0]} SNPs, the markers have more")
+        if not (use_int and blk.dtype.kind in "iu" and (blk_b is None or blk_b.dtype.kind in "iu")):
+            za, f = _centre(blk, f, dtype)
+            yield blk.shape[1], f, None, (za, None if blk_b is None else _centre(blk_b, f, dtype)[0]); continue
+        if f is None: f = _freqs(blk)
+        ok = ~(blk < 0).any(0)
+        if blk_b is not None: ok &= ~(blk_b < 0).any(0)
+        cols = lambda x, sel: None if x is None else np.ascontiguousarray(x if sel is True else x[:, sel], dtype=np.int8)
+        ints = (cols(blk, True if ok.all() else ok), cols(blk_b, True if ok.all() else ok), 2 * f[ok]) if ok.any() else None
+        floats = None
+        if not ok.all():
+            za = _centre(blk[:, ~ok], f[~ok], dtype)[0]
+            floats = (za, None if blk_b is None else _centre(blk_b[:, ~ok], f[~ok], dtype)[0])
+        yield blk.shape[1], f, ints, floats
+
+# %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fb
 def cross_products(a,                    # dosages of the rows (see `_blocks` for what is accepted)
                    b=None,               # dosages of the columns (same SNPs); None for `a` with itself
                    freqs=None,           # allele frequencies to centre with; None = computed from `a`, block by block
                    chunk_snps:int=4096,  # SNPs per block
                    device="cpu",         # `cpu`, `cuda`, `auto`... (torch device for the products)
-                   dtype:str="float32"): # precision of the block products (`float32` or `float64`); sums are float64
+                   dtype:str="float32"): # precision of the float block products (`float32` or `float64`); sums are float64
     "Centred cross-products `Z_a Z_bᵀ` summed over SNP blocks, with the allele frequencies and `Σ 2p(1-p)`."
     use_torch = not (isinstance(device, str) and device == "cpu")
     if use_torch:          # torch only off the CPU, or when given a `torch.device` (which then is used even if it is the CPU)
@@ -91,26 +181,23 @@ def cross_products(a,                    # dosages of the rows (see `_blocks` fo
         dev = device if isinstance(device, torch.device) else pick_device(device)
         use_torch = isinstance(device, torch.device) or dev.type != "cpu"
         tdt = torch.float32 if dtype == "float32" else torch.float64
-    acc, all_freqs, sq_a, sq_b, p = None, [], None, None, 0
-    it_b = None if b is None else _blocks(b, chunk_snps, "markers (new individuals)")
     src = _dosage_source(a)
     n_a = getattr(src, "shape", (None,))[0]
     n_b = n_a if b is None else getattr(_dosage_source(b), "shape", (None,))[0]
-    if n_a is not None and n_b is not None:   # float64 sums + float32 block products, before any block is read
-        check_memory(int(n_a) * int(n_b) * 12, f"a dense {n_a:,} x {n_b:,} kernel",
+    if n_a is not None and n_b is not None:   # int32 + float64 sums (+ float64 for SNPs with missing calls), before any block is read
+        check_memory(int(n_a) * int(n_b) * 20, f"a dense {n_a:,} x {n_b:,} kernel",
                      "build the kernel on fewer individuals (e.g. only the hybrids in the records), or pass a precomputed one")
     total = -(-src.shape[1] // chunk_snps) if isinstance(src, np.ndarray) and src.ndim == 2 else None
-    for j, blk in progress(_blocks(a, chunk_snps), desc="kernel", total=total, unit="block", leave=False):
-        f = None if freqs is None else np.asarray(freqs, dtype=np.float64)[j:j + blk.shape[1]]
-        za, f = _centre(blk, f, dtype)
-        if f.shape[0] != blk.shape[1]: raise DataError(f"allele frequencies cover {j + f.shape[0]} SNPs, the markers have more")
-        all_freqs.append(f); p += blk.shape[1]
-        if it_b is None: zb = None
-        else:
-            jb, blk_b = next(it_b, (None, None))
-            if blk_b is None or blk_b.shape[1] != blk.shape[1]:
-                raise DataError(f"new individuals have a different number of SNPs than the training markers (from SNP {j})")
-            zb, _ = _centre(blk_b, f, dtype)
+    ic, acc, sq_a, sq_b, all_freqs = None, None, 0.0, 0.0, []
+    blocks = _prefetch(_prepared(a, b, freqs, chunk_snps, not use_torch, dtype))
+    for k, f, ints, floats in progress(blocks, desc="kernel", total=total, unit="block", leave=False):
+        all_freqs.append(f)
+        if ints is not None:
+            da, db, c = ints
+            if ic is None: ic = _IntCross(len(da), len(da) if db is None else len(db), db is None)
+            ic.add(da, db, c)
+        if floats is None: continue
+        za, zb = floats
         if use_torch:
             ta = _to_torch(za, dev, tdt); tb = ta if zb is None else _to_torch(zb, dev, tdt)
             prod = (ta @ tb.T).double()
@@ -119,16 +206,17 @@ def cross_products(a,                    # dosages of the rows (see `_blocks` fo
             prod = za @ (za if zb is None else zb).T
             if acc is None: acc = prod.astype(np.float64)
             else: acc += prod
-        sa = (za * za).sum(1, dtype=np.float64); sq_a = sa if sq_a is None else sq_a + sa
-        if zb is not None:
-            sb = (zb * zb).sum(1, dtype=np.float64); sq_b = sb if sq_b is None else sq_b + sb
-    if acc is None: raise DataError("markers: no SNP columns")
-    if it_b is not None and next(it_b, None) is not None:
-        raise DataError(f"new individuals have more SNPs than the {p} training markers")
+        sq_a = sq_a + (za * za).sum(1, dtype=np.float64)
+        if zb is not None: sq_b = sq_b + (zb * zb).sum(1, dtype=np.float64)
     if use_torch: acc = acc.cpu().numpy()
+    cross = acc
+    if ic is not None:
+        cross, ia, ib = ic.result()
+        if acc is not None: cross += acc
+        sq_a, sq_b = sq_a + ia, sq_b + ib
     freqs = np.concatenate(all_freqs)
-    return dict(cross=acc, freqs=freqs, denom=float(2 * (freqs * (1 - freqs)).sum()), sq_a=sq_a,
-                sq_b=sq_a if b is None else sq_b, n_snps=p)
+    return dict(cross=cross, freqs=freqs, denom=float(2 * (freqs * (1 - freqs)).sum()), sq_a=sq_a,
+                sq_b=sq_a if b is None else sq_b, n_snps=int(sum(len(f) for f in all_freqs)))
 
 # %% ../../nbs/41_baselines.kernels.ipynb #862c105e
 def vanraden_grm(genotypes,            # (n, p) dosages 0/1/2 (-1 missing): array, memmap, store `Genotypes` or iterable of blocks
@@ -203,11 +291,12 @@ def check_kernel(K,                   # the (n, n) kernel
     if bad.any():
         r, c = np.argwhere(bad)[0]
         raise DataError(f"{name}: value {K[r, c]} is not finite", row=int(r), column=int(c))
-    scale = max(np.abs(K).max(), 1e-300)
-    asym = np.abs(K - K.T)
-    if asym.max() > sym_tol * scale:
-        r, c = np.unravel_index(asym.argmax(), asym.shape)
-        raise DataError(f"{name}: not symmetric, K[{r},{c}] = {K[r, c]:.6g} but K[{c},{r}] = {K[c, r]:.6g}", row=int(r), column=int(c))
+    scale = max(abs(float(K.max())), abs(float(K.min())), 1e-300)
+    for i in range(0, K.shape[0], 512):    # in row bands: no n x n temporary, and K[:, band] stays in cache
+        asym = np.abs(K[i:i + 512] - K[:, i:i + 512].T)
+        if asym.max() > sym_tol * scale:
+            r, c = np.unravel_index(asym.argmax(), asym.shape); r += i
+            raise DataError(f"{name}: not symmetric, K[{r},{c}] = {K[r, c]:.6g} but K[{c},{r}] = {K[c, r]:.6g}", row=int(r), column=int(c))
     if psd: _check_psd(sla.eigvalsh(K), name, psd_tol)
     return K
 
