@@ -33,7 +33,7 @@ class _Tridiag:
     "K = Q T Qᵀ by Householder reduction (LAPACK dsytrd); applies Q and Qᵀ from the reflectors (blocked, as dormtr)."
     def __init__(self, K):
         n = K.shape[0]
-        a = np.array(K, dtype=np.float64, order="F")
+        a = np.array(K.T, dtype=np.float64, order="F")   # K is symmetric: a plain copy of a C-ordered K, not a transposing one
         lw = int(lapack.dsytrd_lwork(n, lower=1)[0])
         with _blas_threads(n):
             v, self.d, self.e, self.tau, info = lapack.dsytrd(a, lower=1, lwork=max(lw, 1), overwrite_a=1)
