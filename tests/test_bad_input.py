@@ -431,22 +431,22 @@ def test_check_memory_refuses_with_size_and_alternative():
 
 GUARD_DEFECT = ("{f} allocates the dense n x n kernel without core.check_memory: numpy's MemoryError (or the OOM killer "
                 "for sizes just under RAM + swap) instead of an HpmError with the size and the alternative; call "
-                "check_memory(n_a * n_b * 12, ...) at the top of baselines.gblup.cross_products")
+                "check_memory(n_a * n_b * 12, ...) at the top of baselines.kernels.cross_products")
 
 def test_dense_kernel_too_large_is_refused():
-    from hybridpredictmaize.baselines.gblup import vanraden_grm
+    from hybridpredictmaize.baselines.kernels import vanraden_grm
     with pytest.raises(HpmError) as e: vanraden_grm(huge_dosages())
     check_guard(e, "200,000")
 
 def test_gaussian_kernel_too_large_is_refused():
-    from hybridpredictmaize.baselines.gblup import gaussian_kernel
+    from hybridpredictmaize.baselines.kernels import gaussian_kernel
     with pytest.raises(HpmError) as e: gaussian_kernel(huge_dosages())
     check_guard(e, "200,000")
 
 def test_kernel_guard_uses_the_available_memory(monkeypatch):
     "The guard compares with the memory available now, not with what numpy can reserve."
     import hybridpredictmaize.core as core
-    from hybridpredictmaize.baselines.gblup import vanraden_grm
+    from hybridpredictmaize.baselines.kernels import vanraden_grm
     monkeypatch.setattr(core, "available_memory", lambda: 100 * 2**20)
     X = np.random.default_rng(0).integers(0, 3, (4_000, 20), dtype=np.int8)
     with pytest.raises(HpmError) as e: vanraden_grm(X)

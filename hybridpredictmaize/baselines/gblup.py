@@ -1,4 +1,4 @@
-"""Genomic BLUP: relationship matrices, exact REML with one eigendecomposition, G×E reaction-norm models and an environment model that gives absolute yields.
+"""Genomic BLUP: exact REML with one eigendecomposition, G×E reaction-norm models and an environment model that gives absolute yields.
 
 Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/baselines.gblup.html.md"""
 
@@ -14,215 +14,12 @@ from scipy import linalg as sla, optimize
 from scipy.linalg import lapack
 from sklearn.base import BaseEstimator, RegressorMixin
 from fastcore.basics import patch
-from ..core import HpmError, DataError, warn_dropped, write_json, read_json, mark_complete, is_complete, atomic_path, progress, check_memory
+from ..core import HpmError, DataError, warn_dropped, write_json, read_json, mark_complete, is_complete, atomic_path
 from ..data.environments import env_location, env_year, env_meta
+from .kernels import _dosage_source, vanraden_grm, vanraden_cross, gaussian_kernel, gaussian_cross, check_kernel, _check_psd
 
 # %% auto #0
-__all__ = ['MIN_RECORDS', 'cross_products', 'vanraden_grm', 'vanraden_cross', 'gaussian_kernel', 'gaussian_cross', 'check_kernel',
-           'GBLUP', 'fit_multi_env', 'reaction_features', 'StoreGBLUP', 'fit_store_gblup', 'load_store_gblup']
-
-# %% ../../nbs/40_baselines.gblup.ipynb #48e7d521
-def _dosage_source(genotypes):
-    "The array or iterable of blocks behind `genotypes` (a store `Genotypes` gives its `.dosage`)."
-    if hasattr(genotypes, "dosage"): genotypes = genotypes.dosage
-    if isinstance(genotypes, pd.DataFrame): genotypes = genotypes.to_numpy()
-    return genotypes
-
-def _check_block(block, col0:int, what:str="markers"):
-    "Raise `DataError` at the first dosage that is not finite, not -1 (missing) and not in [0, 2]."
-    block = np.asarray(block)
-    if block.ndim != 2: raise DataError(f"{what}: expected a 2-D dosage block (individuals x SNPs), got shape {block.shape}")
-    if block.dtype.kind == "f":
-        bad = ~np.isfinite(block)
-        if bad.any():
-            r, c = np.argwhere(bad)[0]
-            raise DataError(f"{what}: dosage {block[r, c]} is not finite", row=int(r), column=int(col0 + c),
-                            hint="code missing calls as -1 or impute them before building a kernel")
-        bad = ((block < 0) & (block != -1)) | (block > 2)
-    elif block.dtype.kind in "iu": bad = (block < -1) | (block > 2)
-    elif block.dtype.kind == "b": return block
-    else: raise DataError(f"{what}: dosages must be numbers, got dtype {block.dtype}")
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise DataError(f"{what}: dosage {block[r, c]} is outside 0..2 (and is not -1 for missing)", row=int(r),
-                        column=int(col0 + c), hint="code genotypes as the count of the alternative allele, -1 when missing")
-    return block
-
-def _blocks(genotypes,              # (n, p) array or memmap, object with `.dosage`, or an iterable of (n, chunk) blocks
-            chunk_snps:int=4096,    # SNP columns per block when slicing an array
-            what:str="markers"):    # name used in error messages
-    "Yield `(first_column, block)` over SNP columns, each block checked."
-    src = _dosage_source(genotypes)
-    if isinstance(src, np.ndarray):
-        if src.ndim != 2: raise DataError(f"{what}: expected a 2-D dosage matrix (individuals x SNPs), got shape {src.shape}")
-        for j in range(0, src.shape[1], chunk_snps): yield j, _check_block(np.asarray(src[:, j:j + chunk_snps]), j, what)
-        return
-    j, n = 0, None
-    for block in src:
-        block = np.asarray(block)
-        if block.ndim != 2: raise DataError(f"{what}: block at SNP {j} has shape {block.shape}, expected (individuals, SNPs)")
-        if n is None: n = block.shape[0]
-        elif block.shape[0] != n:
-            raise DataError(f"{what}: block at SNP {j} has {block.shape[0]} individuals, the first block had {n}")
-        yield j, _check_block(block, j, what)
-        j += block.shape[1]
-
-# %% ../../nbs/40_baselines.gblup.ipynb #e6d966e2
-def _centre(block, freqs=None, dtype="float32"):
-    "Centre a dosage block by twice the allele frequencies (own when `freqs` is None); missing -> 0."
-    x = block.astype(dtype)
-    miss = x < 0
-    if freqs is None:
-        obs = (~miss).sum(0)
-        tot = np.where(miss, 0, x).sum(0, dtype=np.float64)
-        freqs = np.where(obs > 0, tot / np.maximum(obs, 1) / 2, 0.5)
-    x -= (2 * freqs).astype(dtype)
-    x[miss] = 0
-    return x, freqs
-
-def _to_torch(x, device, dtype):
-    import torch
-    return torch.from_numpy(np.ascontiguousarray(x)).to(device=device, dtype=dtype)
-
-def cross_products(a,                    # dosages of the rows (see `_blocks` for what is accepted)
-                   b=None,               # dosages of the columns (same SNPs); None for `a` with itself
-                   freqs=None,           # allele frequencies to centre with; None = computed from `a`, block by block
-                   chunk_snps:int=4096,  # SNPs per block
-                   device="cpu",         # `cpu`, `cuda`, `auto`... (torch device for the products)
-                   dtype:str="float32"): # precision of the block products (`float32` or `float64`); sums are float64
-    "Centred cross-products `Z_a Z_bᵀ` summed over SNP blocks, with the allele frequencies and `Σ 2p(1-p)`."
-    use_torch = not (isinstance(device, str) and device == "cpu")
-    if use_torch:          # torch only off the CPU, or when given a `torch.device` (which then is used even if it is the CPU)
-        import torch
-        from hybridpredictmaize.core import pick_device
-        dev = device if isinstance(device, torch.device) else pick_device(device)
-        use_torch = isinstance(device, torch.device) or dev.type != "cpu"
-        tdt = torch.float32 if dtype == "float32" else torch.float64
-    acc, all_freqs, sq_a, sq_b, p = None, [], None, None, 0
-    it_b = None if b is None else _blocks(b, chunk_snps, "markers (new individuals)")
-    src = _dosage_source(a)
-    n_a = getattr(src, "shape", (None,))[0]
-    n_b = n_a if b is None else getattr(_dosage_source(b), "shape", (None,))[0]
-    if n_a is not None and n_b is not None:   # float64 sums + float32 block products, before any block is read
-        check_memory(int(n_a) * int(n_b) * 12, f"a dense {n_a:,} x {n_b:,} kernel",
-                     "build the kernel on fewer individuals (e.g. only the hybrids in the records), or pass a precomputed one")
-    total = -(-src.shape[1] // chunk_snps) if isinstance(src, np.ndarray) and src.ndim == 2 else None
-    for j, blk in progress(_blocks(a, chunk_snps), desc="kernel", total=total, unit="block", leave=False):
-        f = None if freqs is None else np.asarray(freqs, dtype=np.float64)[j:j + blk.shape[1]]
-        za, f = _centre(blk, f, dtype)
-        if f.shape[0] != blk.shape[1]: raise DataError(f"allele frequencies cover {j + f.shape[0]} SNPs, the markers have more")
-        all_freqs.append(f); p += blk.shape[1]
-        if it_b is None: zb = None
-        else:
-            jb, blk_b = next(it_b, (None, None))
-            if blk_b is None or blk_b.shape[1] != blk.shape[1]:
-                raise DataError(f"new individuals have a different number of SNPs than the training markers (from SNP {j})")
-            zb, _ = _centre(blk_b, f, dtype)
-        if use_torch:
-            ta = _to_torch(za, dev, tdt); tb = ta if zb is None else _to_torch(zb, dev, tdt)
-            prod = (ta @ tb.T).double()
-            acc = prod if acc is None else acc.add_(prod)
-        else:
-            prod = za @ (za if zb is None else zb).T
-            if acc is None: acc = prod.astype(np.float64)
-            else: acc += prod
-        sa = (za * za).sum(1, dtype=np.float64); sq_a = sa if sq_a is None else sq_a + sa
-        if zb is not None:
-            sb = (zb * zb).sum(1, dtype=np.float64); sq_b = sb if sq_b is None else sq_b + sb
-    if acc is None: raise DataError("markers: no SNP columns")
-    if it_b is not None and next(it_b, None) is not None:
-        raise DataError(f"new individuals have more SNPs than the {p} training markers")
-    if use_torch: acc = acc.cpu().numpy()
-    freqs = np.concatenate(all_freqs)
-    return dict(cross=acc, freqs=freqs, denom=float(2 * (freqs * (1 - freqs)).sum()), sq_a=sq_a,
-                sq_b=sq_a if b is None else sq_b, n_snps=p)
-
-# %% ../../nbs/40_baselines.gblup.ipynb #862c105e
-def vanraden_grm(genotypes,            # (n, p) dosages 0/1/2 (-1 missing): array, memmap, store `Genotypes` or iterable of blocks
-                 chunk_snps:int=4096,  # SNPs per block
-                 device="cpu",         # torch device for the block products (`cuda` for a GPU)
-                 dtype:str="float32",  # precision of the block products; sums are float64
-                 return_freqs:bool=False): # also return the allele frequencies and the scaling `Σ 2p(1-p)`
-    "VanRaden (2008) genomic relationship matrix `Z Zᵀ / Σ 2p(1-p)`, built block by block over SNPs."
-    cp = cross_products(genotypes, chunk_snps=chunk_snps, device=device, dtype=dtype)
-    if cp["denom"] <= 0: raise DataError("markers: every SNP is monomorphic, the relationship matrix is undefined")
-    G = cp["cross"] / cp["denom"]
-    G = (G + G.T) / 2
-    return (G, cp["freqs"], cp["denom"]) if return_freqs else G
-
-# %% ../../nbs/40_baselines.gblup.ipynb #abdaef28
-def vanraden_cross(new,                # dosages of the new individuals (same SNPs, same order)
-                   train,              # dosages of the training individuals
-                   freqs,              # training allele frequencies (from `vanraden_grm(..., return_freqs=True)`)
-                   denom:float,        # training `Σ 2p(1-p)`
-                   chunk_snps:int=4096,  # SNPs per block
-                   device="cpu",         # torch device for the block products
-                   dtype:str="float32"): # precision of the block products; sums are float64
-    "Relationships (n_new, n_train) of new individuals to the training set."
-    return cross_products(new, train, freqs=freqs, chunk_snps=chunk_snps, device=device, dtype=dtype)["cross"] / denom
-
-# %% ../../nbs/40_baselines.gblup.ipynb #35b6748c
-def _sqdist(cross, sq_a, sq_b):
-    return np.maximum(sq_a[:, None] + sq_b[None, :] - 2 * cross, 0)
-
-def gaussian_kernel(genotypes,          # (n, p) dosages, as for `vanraden_grm`
-                    scale:float=1.0,    # bandwidth h = scale x median squared distance
-                    chunk_snps:int=4096,  # SNPs per block
-                    device="cpu",         # torch device for the block products
-                    dtype:str="float32",  # precision of the block products; sums are float64
-                    return_params:bool=False): # also return the frequencies, the squared norms and h (to predict)
-    "Gaussian kernel `exp(-d²/h)` with `h` from the median squared marker distance."
-    if not scale > 0: raise HpmError(f"the Gaussian kernel scale must be positive, got {scale}")
-    cp = cross_products(genotypes, chunk_snps=chunk_snps, device=device, dtype=dtype)
-    d2 = _sqdist(cp["cross"], cp["sq_a"], cp["sq_a"])
-    np.fill_diagonal(d2, 0)
-    med = float(np.median(d2[np.triu_indices_from(d2, 1)])) if d2.shape[0] > 1 else 1.0
-    h = scale * (med if med > 0 else 1.0)
-    K = np.exp(-d2 / h)
-    return (K, dict(freqs=cp["freqs"], sq=cp["sq_a"], h=h)) if return_params else K
-
-def gaussian_cross(new,                 # dosages of the new individuals (same SNPs, same order)
-                   train,               # dosages of the training individuals
-                   freqs,               # training allele frequencies (from `gaussian_kernel(..., return_params=True)`)
-                   sq_train,            # training squared norms of the centred dosages (same source)
-                   h:float,             # training bandwidth
-                   chunk_snps:int=4096,  # SNPs per block
-                   device="cpu",         # torch device for the block products
-                   dtype:str="float32"): # precision of the block products; sums are float64
-    "Gaussian kernel (n_new, n_train) between new and training individuals, with the training bandwidth `h`."
-    cp = cross_products(new, train, freqs=freqs, chunk_snps=chunk_snps, device=device, dtype=dtype)
-    return np.exp(-_sqdist(cp["cross"], cp["sq_a"], np.asarray(sq_train)) / h)
-
-# %% ../../nbs/40_baselines.gblup.ipynb #f218e656
-def check_kernel(K,                   # the (n, n) kernel
-                 name:str="kernel",   # its name in error messages
-                 sym_tol:float=1e-8,  # allowed asymmetry relative to max |K|
-                 psd_tol:float=1e-4,  # allowed negative eigenvalue relative to the largest one
-                 psd:bool=True):      # also check positive semi-definiteness (an O(n³) eigenvalue computation)
-    "Check that `K` is a finite, symmetric, positive semi-definite square matrix; return it as float64."
-    shape = getattr(K, "shape", ())
-    if len(shape) == 2:   # a float64 copy plus the symmetry check hold about three n x n arrays
-        check_memory(int(shape[0]) * int(shape[1]) * 8 * 3, f"checking a {shape[0]:,} x {shape[1]:,} precomputed kernel",
-                     "pass a kernel over the individuals in the records only")
-    K = np.asarray(K.to_numpy() if isinstance(K, pd.DataFrame) else K, dtype=np.float64)
-    if K.ndim != 2 or K.shape[0] != K.shape[1]: raise DataError(f"{name}: expected a square matrix, got shape {K.shape}")
-    bad = ~np.isfinite(K)
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise DataError(f"{name}: value {K[r, c]} is not finite", row=int(r), column=int(c))
-    scale = max(np.abs(K).max(), 1e-300)
-    asym = np.abs(K - K.T)
-    if asym.max() > sym_tol * scale:
-        r, c = np.unravel_index(asym.argmax(), asym.shape)
-        raise DataError(f"{name}: not symmetric, K[{r},{c}] = {K[r, c]:.6g} but K[{c},{r}] = {K[c, r]:.6g}", row=int(r), column=int(c))
-    if psd: _check_psd(sla.eigvalsh(K), name, psd_tol)
-    return K
-
-def _check_psd(eigvals, name, psd_tol=1e-4):
-    lo, hi = float(np.min(eigvals)), float(np.max(eigvals))
-    if lo < -psd_tol * max(hi, 1e-300):
-        raise DataError(f"{name}: not positive semi-definite, smallest eigenvalue {lo:.4g} (largest {hi:.4g})",
-                        hint="use a relationship matrix (e.g. add a small multiple of the identity, or project onto the PSD cone)")
+__all__ = ['MIN_RECORDS', 'GBLUP', 'fit_multi_env', 'reaction_features', 'StoreGBLUP', 'fit_store_gblup', 'load_store_gblup']
 
 # %% ../../nbs/40_baselines.gblup.ipynb #330b55b4
 def _blas_threads(n:int, small:int=1500):
@@ -232,25 +29,25 @@ def _blas_threads(n:int, small:int=1500):
     return threadpool_limits(1, user_api="blas") if n < small else contextlib.nullcontext()
 
 class _Tridiag:
-    "K = Q T Qᵀ by Householder reduction (LAPACK dsytrd); applies Q and Qᵀ from the reflectors."
+    "K = Q T Qᵀ by Householder reduction (LAPACK dsytrd); applies Q and Qᵀ from the reflectors (blocked, as dormtr)."
     def __init__(self, K):
         n = K.shape[0]
-        a = np.array(K, dtype=np.float64, order="F")
+        a = np.array(K.T, dtype=np.float64, order="F")   # K is symmetric: a plain copy of a C-ordered K, not a transposing one
         lw = int(lapack.dsytrd_lwork(n, lower=1)[0])
         with _blas_threads(n):
-            self.v, self.d, self.e, self.tau, info = lapack.dsytrd(a, lower=1, lwork=max(lw, 1), overwrite_a=1)
+            v, self.d, self.e, self.tau, info = lapack.dsytrd(a, lower=1, lwork=max(lw, 1), overwrite_a=1)
         if info != 0: raise HpmError(f"tridiagonal reduction failed (LAPACK info {info})")
         self.n = n
-        self.eigvals = sla.eigvalsh_tridiagonal(self.d, self.e) if n > 1 else self.d.copy()
+        self.v = np.asfortranarray(v[1:, :n - 1])   # H(i) acts on rows i+1.. : the reflectors of a QR of rows 1..n-1
+        self.eigvals = lapack.dsterf(self.d, self.e)[0] if n > 1 else self.d.copy()
 
     def _apply(self, B, transpose):
-        B = np.array(B, dtype=np.float64).reshape(self.n, -1)
-        order = range(self.n - 1) if transpose else range(self.n - 2, -1, -1)
-        for i in order:
-            t = self.tau[i]
-            if t == 0: continue
-            v = self.v[i + 1:, i].copy(); v[0] = 1.0
-            B[i + 1:] -= np.outer(t * v, v @ B[i + 1:])
+        B = np.asfortranarray(np.array(B, dtype=np.float64).reshape(self.n, -1))
+        if self.n < 2: return B
+        trans = "T" if transpose else "N"
+        lw = int(lapack.dormqr("L", trans, self.v, self.tau, B[1:], -1)[1][0])
+        B[1:], _, info = lapack.dormqr("L", trans, self.v, self.tau, B[1:], max(lw, 1))
+        if info != 0: raise HpmError(f"applying the Householder reflectors failed (LAPACK info {info})")
         return B
 
     def qt(self, B): return self._apply(B, True)    # Qᵀ B
