@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from .core import HpmError, DataError, warn_dropped, write_json, read_json, atomic_path, atomic_write
+from .core import (HpmError, DataError, warn_dropped, write_json, read_json, atomic_path, atomic_write,
+                                     check_input_file, check_output_dir)
 
 # %% auto #0
 __all__ = ['TABLE_COLUMNS', 'pearson', 'env_metrics', 'summarize', 'score_frame', 'metrics_json', 'write_metrics', 'read_metrics',
@@ -445,6 +446,8 @@ def evaluate_files(pred_csv,                 # prediction CSV, or a list of them
                   )->dict:
     "Read predictions and truth CSVs, score them per Env and write the report in `out_dir`; returns the metrics."
     paths = [Path(pred_csv)] if isinstance(pred_csv, (str, Path)) else [Path(p) for p in pred_csv]
+    for p in paths: check_input_file(p, "PRED_CSV")
+    check_input_file(truth_csv, "TRUTH_CSV"); check_output_dir(out_dir, "--out", inputs=[*paths, truth_csv])
     names = names or [p.stem for p in paths]
     if len(names) != len(paths) or len(set(names)) != len(names): raise HpmError(f"need one distinct name per prediction file, got {names}")
     truth = read_yields(truth_csv, allow_missing=True)

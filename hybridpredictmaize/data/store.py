@@ -13,7 +13,8 @@ import pandas as pd
 import hybridpredictmaize
 from fastcore.basics import patch_to
 from ..core import (DataError, DataWarning, HpmError, COMPLETE_MARKER, atomic_path, write_json,
-                                     read_json, mark_complete, is_complete, warn_dropped, progress)
+                                     read_json, mark_complete, is_complete, warn_dropped, progress, check_option,
+                                     check_input_dir, check_input_file, check_output_dir)
 
 # %% auto #0
 __all__ = ['FORMAT_VERSION', 'G2F_FILES', 'GENOTYPE_SUFFIXES', 'find_g2f_files', 'run_step', 'Store', 'open_store',
@@ -408,6 +409,17 @@ def _finish(out:Path, files:dict, steps:dict, options:dict):
                                              "options": options, "counts": counts}))
     mark_complete(out, {"format_version": FORMAT_VERSION})
 
+# %% ../../nbs/14_data.store.ipynb #bb31a220
+def _check_prepare_args(data_dir, out_dir, genotypes, template, days_before, days_after, max_gap, min_call_rate, min_maf):
+    "`HpmError` for a path or option of `prepare` that cannot work, before any file is read."
+    check_input_dir(data_dir, "DATA_DIR", hint="give the folder that holds Training_Data/ and Testing_Data/")
+    if genotypes is not None: check_input_file(genotypes, "--genotypes")
+    if template is not None: check_input_file(template, "--template")
+    check_output_dir(out_dir, "OUT_DIR", inputs=[data_dir, genotypes, template])
+    for name, v in (("--days-before", days_before), ("--days-after", days_after), ("--max-gap", max_gap)):
+        check_option(v, name, 1 if name == "--days-after" else 0, integer=True)
+    check_option(min_call_rate, "--min-call-rate", 0, 1); check_option(min_maf, "--min-maf", 0, 0.5)
+
 # %% ../../nbs/14_data.store.ipynb #8e8ac51a
 def prepare(data_dir,                 # G2F folder with `Training_Data/` and `Testing_Data/`
             out_dir,                  # the store folder to write
@@ -424,6 +436,7 @@ def prepare(data_dir,                 # G2F folder with `Training_Data/` and `Te
             overwrite:bool=False,     # delete an existing store prepared from other inputs or options
            )->Store:
     "Read a G2F folder once and write the prepared store `out_dir`; resumes an interrupted run."
+    _check_prepare_args(data_dir, out_dir, genotypes, template, days_before, days_after, max_gap, min_call_rate, min_maf)
     files = find_g2f_files(data_dir, genotypes=genotypes, template=template)
     options = dict(data_dir=str(Path(data_dir).resolve()), days_before=days_before, days_after=days_after, max_gap=max_gap,
                    min_call_rate=min_call_rate, min_maf=min_maf, fill_weather=fill_weather, all_hybrids=all_hybrids)
