@@ -170,7 +170,7 @@ def metrics_table(metrics:dict, # `{model: summary}` as from `metrics_json`
     "Model × (mean per-Env RMSE, mean per-Env r, pooled RMSE, pooled r, n Env, n), with the gap to the oracle when present."
     rows = {m: {TABLE_COLUMNS[k]: s.get(k, np.nan) for k in TABLE_COLUMNS} for m, s in metrics.items()}
     t = pd.DataFrame.from_dict(rows, orient="index").astype({"mean per-Env RMSE": float, "mean per-Env r": float,
-                                                            "pooled RMSE": float, "pooled r": float})
+                                                            "pooled RMSE": float, "pooled r": float, "n Env": "Int64", "n": "Int64"})
     t.index.name = "model"
     if "oracle" in metrics:
         t["RMSE − oracle"] = t["mean per-Env RMSE"] - t.loc["oracle", "mean per-Env RMSE"]
@@ -183,6 +183,7 @@ def format_table(t:pd.DataFrame,      # any frame (its index is the first column
                 )->str:
     "Render `t` as a Markdown table or aligned plain text."
     def cell(v):
+        if v is pd.NA: return "–"
         if isinstance(v, (float, np.floating)): return "–" if not math.isfinite(v) else f"{v:.{digits}f}"
         return str(v)
     head = [str(t.index.name or "")] + [str(c) for c in t.columns]
