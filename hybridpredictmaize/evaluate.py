@@ -17,7 +17,8 @@ from .core import (HpmError, DataError, warn_dropped, write_json, read_json, ato
 # %% auto #0
 __all__ = ['TABLE_COLUMNS', 'pearson', 'env_metrics', 'summarize', 'score_frame', 'metrics_json', 'write_metrics', 'read_metrics',
            'metrics_table', 'format_table', 'plot_pred_vs_obs', 'plot_env_rmse', 'plot_learning_curve', 'write_report',
-           'fill_template', 'write_submission', 'read_yields', 'evaluate_files', 'fit_ensemble_weights', 'combine']
+           'fill_template', 'write_submission', 'read_yields', 'unique_predictions', 'evaluate_files',
+           'fit_ensemble_weights', 'combine']
 
 # %% ../nbs/60_evaluate.ipynb #5b3a83bb
 def pearson(x, # predictions
@@ -438,6 +439,21 @@ def read_yields(path,                  # CSV with Env, Hybrid, Yield_Mg_ha
                         column="Yield_Mg_ha", hint="every prediction must be a number" if not allow_missing else "use a dot as decimal separator")
     return df.assign(Yield_Mg_ha=y.astype(np.float64))
 
+# %% ../nbs/60_evaluate.ipynb #7210eed1
+def unique_predictions(df:pd.DataFrame, # predictions read by `read_yields`
+                       path,            # their file, for messages
+                      )->pd.DataFrame:
+    "One row per (Env, Hybrid): repeats of one value are dropped with a warning, conflicting repeats are a `DataError`."
+    dup = df.duplicated(["Env", "Hybrid"])
+    if not dup.any(): return df
+    conflict = df.groupby(["Env", "Hybrid"], sort=False)["Yield_Mg_ha"].transform("nunique") > 1
+    if conflict.any():
+        i = int(np.flatnonzero(conflict.to_numpy() & dup.to_numpy())[0])
+        raise DataError(f"({df.Env.iloc[i]!r}, {df.Hybrid.iloc[i]!r}) has {int(conflict.sum())} rows with different predictions",
+                        file=path, line=i + 2, hint="give one prediction per (Env, Hybrid) pair")
+    warn_dropped(int(dup.sum()), "repeated prediction rows", "the same (Env, Hybrid) and value appear again", file=path)
+    return df[~dup].reset_index(drop=True)
+
 # %% ../nbs/60_evaluate.ipynb #7c3cda7f
 def evaluate_files(pred_csv,                 # prediction CSV, or a list of them (one model each)
                    truth_csv,                # truth CSV (Env, Hybrid, Yield_Mg_ha observed)
@@ -459,7 +475,7 @@ def evaluate_files(pred_csv,                 # prediction CSV, or a list of them
     if n_na: notes.append(f"{n_na} rows of `{Path(truth_csv).name}` have no observed yield and were left out.")
     tkeys = pd.MultiIndex.from_frame(truth[["Env", "Hybrid"]])
     for name, p in zip(names, paths):
-        df = read_yields(p)
+        df = unique_predictions(read_yields(p), p)
         pkeys = pd.MultiIndex.from_frame(df[["Env", "Hybrid"]])
         if not tkeys.isin(pkeys).any():
             raise DataError(f"no (Env, Hybrid) pair in common with {Path(truth_csv).name}", file=p,

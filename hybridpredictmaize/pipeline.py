@@ -195,7 +195,7 @@ def predict_run(run_dir,             # a fitted run
         raise DataError(f"{len(missing_env)} template Env have no weather in the store ({', '.join(missing_env[:5])})",
                         file=template or store.path/"template.parquet", column="Env",
                         hint="prepare the store from a folder whose Testing_Data weather covers them")
-    recs = tpl[ok].reset_index(drop=True)
+    recs = tpl[ok].drop_duplicates(["Env", "Hybrid"]).reset_index(drop=True)   # a repeated template row gets the same prediction
     preds = recs[["Env", "Hybrid"]].assign(pred=predict_records(run_dir, store, recs, device))
     filled = ev.fill_template(tpl[["Env", "Hybrid"]], preds, fallback="env_mean")
     if out is not None: ev.write_submission(out, filled)
