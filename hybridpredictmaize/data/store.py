@@ -337,9 +337,10 @@ def _step_weather(files:dict, out:Path, days_before:int, days_after:int, max_gap
             filled, test_missing = _fill_from_location(values, mask, envs, test_missing)
         if test_missing:
             where = files["weather_test"] or files["weather_train"]
-            raise DataError(f"no weather for {len(test_missing)} Env of the template: {', '.join(test_missing)}", file=where,
-                            hint="add their daily rows to the testing weather file, or pass --fill-weather "
-                                 "(fill_weather=True) to use the mean of the location's other years")
+            hint = ("no other year of their location has weather either: add their daily rows to the testing weather file, "
+                    "or remove them from the template") if fill_weather else ("add their daily rows to the testing weather "
+                    "file, or pass --fill-weather (fill_weather=True) to use the mean of the location's other years")
+            raise DataError(f"no weather for {len(test_missing)} Env of the template: {', '.join(test_missing)}", file=where, hint=hint)
         train_envs = envs_df.Env[envs_df.is_train].tolist()
         left_out = [e for e in no_weather if e not in filled and e in set(train_envs)]
         warn_dropped(len(left_out), "training Env", f"no weather rows ({', '.join(left_out[:3])}{' ...' if len(left_out) > 3 else ''})",
