@@ -5,7 +5,6 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 PIP_INSTALL := $(PIP) install -q --disable-pip-version-check -c constraints.txt
-export HPM_PROGRESS ?= 0
 
 .PHONY: demo test docs bench bench-full install install-dev check-sync clean
 
@@ -51,6 +50,9 @@ bench: $(VENV)/.installed-dev
 
 bench-full: $(VENV)/.installed-dev
 	$(PY) bench/run_all.py --full
+
+# Progress bars show on a terminal (tqdm detects one); tests and benchmarks keep them off, as CI does (.ci/run).
+test bench bench-full: export HPM_PROGRESS ?= 0
 
 clean:
 	rm -rf _proc _docs build dist *.egg-info

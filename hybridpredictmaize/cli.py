@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse, json, sys, textwrap, time, traceback, warnings
 from pathlib import Path
 import hybridpredictmaize
-from .core import HpmError, DataWarning
+from .core import HpmError, DataWarning, check_option, check_output_dir
 
 # %% auto #0
-__all__ = ['report_error', 'build_parser', 'main']
+__all__ = ['report_error', 'HpmParser', 'number', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #246637a2
 def report_error(err:BaseException, debug:bool=False, file=None)->int:
@@ -22,9 +22,29 @@ def report_error(err:BaseException, debug:bool=False, file=None)->int:
     print(textwrap.fill(f"hpm: error: {err}", width=100, break_long_words=False, break_on_hyphens=False), file=file)
     return getattr(err, "exit_code", 1)
 
+# %% ../nbs/90_cli.ipynb #0a76ed7d
+class HpmParser(argparse.ArgumentParser):
+    "An `ArgumentParser` whose errors are one `hpm: error:` paragraph and exit status 2."
+    def error(self, message):
+        report_error(HpmError(f"{message}; see `{self.prog} --help`"))
+        sys.exit(2)
+
+def number(low=None,            # smallest allowed value
+           high=None,           # largest allowed value
+           integer:bool=True,   # a whole number
+           low_open:bool=False): # `low` itself is not allowed
+    "An argparse `type` that reads a number and checks its range."
+    def parse(text:str):
+        try: v = int(text) if integer else float(text)
+        except ValueError: raise argparse.ArgumentTypeError(f"expected {'an integer' if integer else 'a number'}, got {text!r}")
+        try: return check_option(v, "it", low, high, integer=integer, low_open=low_open)
+        except HpmError as e: raise argparse.ArgumentTypeError(str(e).split(";")[0].replace("it must", "must"))
+    return parse
+
 # %% ../nbs/90_cli.ipynb #2b21250b
 def _simulate(a):
     from hybridpredictmaize.simulate import simulate
+    check_output_dir(a.out, "OUT")
     out = simulate(a.out, preset=a.preset, seed=a.seed)
     print(f"wrote a G2F folder with known truth to {out} (preset {a.preset}, seed {a.seed})")
 
@@ -78,13 +98,13 @@ def _demo(a):
 
 # %% ../nbs/90_cli.ipynb #380aa2cc
 def _common(p, seed=True, device=True):
-    if seed: p.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    if seed: p.add_argument("--seed", type=number(0), default=0, help="random seed (default: %(default)s)")
     if device: p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default: %(default)s)")
 
 def build_parser()->argparse.ArgumentParser:
     "The `hpm` argument parser with every subcommand."
     from hybridpredictmaize.pipeline import MODELS
-    p = argparse.ArgumentParser(prog="hpm", description="Predict maize hybrid yield from SNPs, weather and field data (G2F).")
+    p = HpmParser(prog="hpm", description="Predict maize hybrid yield from SNPs, weather and field data (G2F).")
     p.add_argument("--version", action="version", version=f"hpm {hybridpredictmaize.__version__}")
     p.add_argument("--debug", action="store_true", help="show the full traceback of errors")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -97,11 +117,11 @@ def build_parser()->argparse.ArgumentParser:
     s = sub.add_parser("prepare", help="read a G2F folder (or your own files) into a prepared store")
     s.add_argument("data_dir", help="folder with Training_Data/ and Testing_Data/")
     s.add_argument("out_dir", help="store folder to write")
-    s.add_argument("--days-before", type=int, default=30, help="weather days kept before planting (default: %(default)s)")
-    s.add_argument("--days-after", type=int, default=180, help="weather days kept after planting (default: %(default)s)")
-    s.add_argument("--max-gap", type=int, default=7, help="longest weather gap (days) interpolated (default: %(default)s)")
-    s.add_argument("--min-call-rate", type=float, default=0.0, help="drop SNPs called in fewer hybrids (default: %(default)s)")
-    s.add_argument("--min-maf", type=float, default=0.0, help="drop SNPs with a lower minor-allele frequency (default: %(default)s)")
+    s.add_argument("--days-before", type=number(0), default=30, help="weather days kept before planting (default: %(default)s)")
+    s.add_argument("--days-after", type=number(1), default=180, help="weather days kept after planting (default: %(default)s)")
+    s.add_argument("--max-gap", type=number(0), default=7, help="longest weather gap (days) interpolated (default: %(default)s)")
+    s.add_argument("--min-call-rate", type=number(0, 1, integer=False), default=0.0, help="drop SNPs called in fewer hybrids (default: %(default)s)")
+    s.add_argument("--min-maf", type=number(0, 0.5, integer=False), default=0.0, help="drop SNPs with a lower minor-allele frequency (default: %(default)s)")
     s.add_argument("--genotypes", default=None, help="genotype file (VCF, VCF.gz, PLINK .bed, numeric) instead of 5_Genotype_Data*")
     s.add_argument("--template", default=None, help="submission template CSV instead of Testing_Data/1_Submission_Template*")
     s.add_argument("--fill-weather", action="store_true", help="give a template Env without weather its location's mean weather")
@@ -112,8 +132,8 @@ def build_parser()->argparse.ArgumentParser:
     s = sub.add_parser("fit", help="fit a model on a prepared store and validate it on one year")
     s.add_argument("prep", help="prepared store"); s.add_argument("run", help="run folder to write")
     s.add_argument("--model", default="gxe", choices=MODELS, help="model (default: %(default)s)")
-    s.add_argument("--val-year", type=int, default=None, help="validation year (default: the last training year)")
-    s.add_argument("--epochs", type=int, default=None, help="neural models: maximum epochs")
+    s.add_argument("--val-year", type=number(1), default=None, help="validation year (default: the last training year)")
+    s.add_argument("--epochs", type=number(1), default=None, help="neural models: maximum epochs")
     s.add_argument("--resume", action="store_true", help="continue an interrupted run from its last checkpoint")
     s.add_argument("--init", default=None, help="a pretrain run whose genotype encoder starts the neural model")
     s.add_argument("--size", default="small", choices=["small", "full"], help="neural model size (default: %(default)s)")
@@ -136,7 +156,7 @@ def build_parser()->argparse.ArgumentParser:
 
     s = sub.add_parser("pretrain", help="pre-train the genotype encoder by masked-dosage modelling")
     s.add_argument("prep", help="prepared store"); s.add_argument("run", help="run folder to write")
-    s.add_argument("--epochs", type=int, default=5, help="passes over the genotyped hybrids (default: %(default)s)")
+    s.add_argument("--epochs", type=number(1), default=5, help="passes over the genotyped hybrids (default: %(default)s)")
     s.add_argument("--size", default="small", choices=["small", "full"], help="model size (default: %(default)s)")
     _common(s); s.set_defaults(func=_pretrain)
 
@@ -144,15 +164,15 @@ def build_parser()->argparse.ArgumentParser:
     s.add_argument("prep", help="prepared store")
     s.add_argument("--scheme", default="cv0", choices=["loyo", "cv0", "cv1", "cv2", "cv00"], help="CV scheme (default: %(default)s)")
     s.add_argument("--model", default="gblup-gxe,gxe", help="models, comma-separated (default: %(default)s)")
-    s.add_argument("--folds", type=int, default=5, help="folds (default: %(default)s; loyo: one per year)")
+    s.add_argument("--folds", type=number(2), default=5, help="folds (default: %(default)s; loyo: one per year)")
     s.add_argument("--out", default=None, help="folder for fold runs and the report (default: a temporary folder)")
-    s.add_argument("--epochs", type=int, default=None, help="neural models: maximum epochs")
+    s.add_argument("--epochs", type=number(1), default=None, help="neural models: maximum epochs")
     s.add_argument("--size", default="small", choices=["small", "full"], help="neural model size (default: %(default)s)")
     _common(s); s.set_defaults(func=_cv)
 
     s = sub.add_parser("demo", help="simulate data, fit, predict and evaluate end to end")
     s.add_argument("--out", default="hpm_demo", help="output folder (default: %(default)s)")
-    s.add_argument("--epochs", type=int, default=None, help="neural epochs (default: the demo's setting)")
+    s.add_argument("--epochs", type=number(1), default=None, help="neural epochs (default: the demo's setting)")
     _common(s); s.set_defaults(func=_demo)
     return p
 
@@ -172,7 +192,7 @@ def main(argv:list[str]|None=None)->int:
     warnings.showwarning = _show
     try: return args.func(args) or 0
     except HpmError as e: return report_error(e, debug=args.debug)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as e:
         return report_error(HpmError(f"{e.strerror or e}: {e.filename}" if e.filename else str(e)), debug=args.debug)
     except MemoryError:
         return report_error(HpmError("ran out of memory; use a smaller model or batch (--size small), fewer SNPs "

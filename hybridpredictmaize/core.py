@@ -1,4 +1,4 @@
-"""Errors, configs from dicts, seeding, device choice, atomic writes and progress: what every module of hybridpredictmaize needs.
+"""Errors, configs from dicts, checks of paths and options, seeding, device choice, atomic writes and progress: what every module of hybridpredictmaize needs.
 
 Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/core.html.md"""
 
@@ -12,9 +12,10 @@ import numpy as np
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['COMPLETE_MARKER', 'HpmError', 'DataError', 'DataWarning', 'warn_dropped', 'config_from_dict', 'seed_everything',
-           'pick_device', 'atomic_path', 'atomic_write', 'write_json', 'read_json', 'mark_complete', 'is_complete',
-           'available_memory', 'human_bytes', 'check_memory', 'progress']
+__all__ = ['COMPLETE_MARKER', 'HpmError', 'DataError', 'DataWarning', 'warn_dropped', 'check_option', 'check_choice',
+           'check_fields', 'check_input_dir', 'check_input_file', 'check_output_dir', 'check_output_file',
+           'config_from_dict', 'seed_everything', 'pick_device', 'atomic_path', 'atomic_write', 'write_json',
+           'read_json', 'mark_complete', 'is_complete', 'available_memory', 'human_bytes', 'check_memory', 'progress']
 
 # %% ../nbs/00_core.ipynb #40e995d9
 class HpmError(Exception):
@@ -63,6 +64,117 @@ def warn_dropped(n:int,      # how many rows (or SNPs, plots...) were dropped or
     if n <= 0: return
     src = f"{file}: " if file is not None else ""
     warnings.warn(f"{src}{n} {what} {action}: {why}", DataWarning, stacklevel=2)
+
+# %% ../nbs/00_core.ipynb #4ec2075f
+def _range_text(low, high, integer:bool, low_open:bool, high_open:bool)->str:
+    kind = "an integer" if integer else "a number"
+    if low is not None and high is not None: return f"{kind} in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+    if low is not None: return f"{kind} {'>' if low_open else '>='} {low}"
+    return f"{kind} {'<' if high_open else '<='} {high}" if high is not None else kind
+
+def check_option(value,                # the value given
+                 name:str,             # the option's name as the user wrote it, e.g. `--epochs` or `TrainConfig.lr`
+                 low=None,             # the smallest allowed value (None: no bound)
+                 high=None,            # the largest allowed value (None: no bound)
+                 integer:bool=False,   # the value must be a whole number
+                 low_open:bool=False,  # `low` itself is not allowed (e.g. a learning rate > 0)
+                 high_open:bool=False): # `high` itself is not allowed (e.g. a dropout < 1)
+    "`value` as a plain int or float; `HpmError` naming `name` and the allowed range when it is outside."
+    rng = _range_text(low, high, integer, low_open, high_open)
+    bad = lambda: HpmError(f"{name} must be {rng}, got {value!r}; set {name} to a value in that range")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)): raise bad()
+    value = value.item() if isinstance(value, np.generic) else value
+    if not np.isfinite(value) or (integer and float(value) != int(value)): raise bad()
+    value = int(value) if integer else value
+    if low is not None and (value < low or (low_open and value == low)): raise bad()
+    if high is not None and (value > high or (high_open and value == high)): raise bad()
+    return value
+
+# %% ../nbs/00_core.ipynb #308d54f0
+def check_choice(value,     # the value given
+                 name:str,  # the option's name, e.g. `FusionConfig.mode`
+                 choices):  # the allowed values
+    "`value` when it is one of `choices`; else `HpmError` listing them."
+    if value not in tuple(choices):
+        raise HpmError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    return value
+
+# %% ../nbs/00_core.ipynb #ea9cedea
+def check_fields(cfg,               # a config dataclass instance
+                 at_least=(),       # {field: smallest allowed integer}
+                 fractions=(),      # fields that are shares in [0, 1)
+                 choices=()):       # {field: allowed values}
+    "Check (and convert to plain numbers) a config's user options; `HpmError` naming `Class.field` and its range."
+    name = type(cfg).__name__
+    for f, low in dict(at_least).items(): setattr(cfg, f, check_option(getattr(cfg, f), f"{name}.{f}", low, integer=True))
+    for f in fractions: setattr(cfg, f, check_option(getattr(cfg, f), f"{name}.{f}", 0, 1, high_open=True))
+    for f, allowed in dict(choices).items(): check_choice(getattr(cfg, f), f"{name}.{f}", allowed)
+    return cfg
+
+# %% ../nbs/00_core.ipynb #ef5871f7
+def _label(name, path)->str: return f"{name} {str(path)!r}"
+
+def check_input_dir(path,                # the folder the user gave
+                    name:str="folder",   # how the user knows it, e.g. `DATA_DIR` or `--init`
+                    hint:str="give the path of an existing folder")->Path: # what to do when it is missing
+    "`path` as a `Path`; `HpmError` when it does not exist or is not a folder."
+    p = Path(path)
+    if not p.exists(): raise HpmError(f"{_label(name, path)} does not exist; {hint}")
+    if not p.is_dir(): raise HpmError(f"{_label(name, path)} is a file, not a folder; {hint}")
+    return p
+
+def check_input_file(path,               # the file the user gave
+                     name:str="file",    # how the user knows it, e.g. `PRED_CSV` or `--template`
+                     hint:str="give the path of an existing file")->Path:
+    "`path` as a `Path`; `HpmError` when it does not exist, is a folder or cannot be read."
+    p = Path(path)
+    if not p.exists(): raise HpmError(f"{_label(name, path)} does not exist; {hint}")
+    if p.is_dir(): raise HpmError(f"{_label(name, path)} is a folder, not a file; {hint}")
+    if not os.access(p, os.R_OK): raise HpmError(f"{_label(name, path)} cannot be read (permission denied); {hint}")
+    return p
+
+# %% ../nbs/00_core.ipynb #eb6e89cd
+def _check_writable(p:Path, name:str):
+    "The nearest existing ancestor of `p` must be a writable folder."
+    anc = p.absolute().parent
+    while not anc.exists(): anc = anc.parent
+    if not anc.is_dir(): raise HpmError(f"{_label(name, p)} cannot be created: {str(anc)!r} is a file, not a folder")
+    if not os.access(anc, os.W_OK | os.X_OK):
+        raise HpmError(f"{_label(name, p)} cannot be written: no write permission in {str(anc)!r}; choose another place")
+
+def _check_not_input(p:Path, name:str, inputs, folder:bool):
+    out = p.resolve()
+    for i in inputs:
+        if i is None: continue
+        src = Path(i).resolve()
+        if out == src or (folder and out in src.parents):
+            raise HpmError(f"{_label(name, p)} is {'the input' if out == src else 'a folder holding the input'} {str(i)!r}; "
+                           "writing it would destroy that input: choose another path")
+
+# %% ../nbs/00_core.ipynb #ed757154
+def check_output_dir(path,              # the folder to write (created when missing)
+                     name:str="folder", # how the user knows it, e.g. `OUT_DIR`, `RUN` or `--out`
+                     inputs=())->Path:  # input paths that the folder must neither be nor hold
+    "`path` as a `Path`; `HpmError` when it is a file, cannot be created or written, or is (or holds) an input."
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise HpmError(f"{_label(name, path)} exists and is a file, not a folder; give a new or existing folder, or remove the file")
+    if p.is_dir() and not os.access(p, os.W_OK | os.X_OK):
+        raise HpmError(f"{_label(name, path)} cannot be written (permission denied); choose another folder")
+    if not p.exists(): _check_writable(p, name)
+    _check_not_input(p, name, inputs, folder=True)
+    return p
+
+def check_output_file(path,             # the file to write (replaced when it exists)
+                      name:str="file",  # how the user knows it, e.g. `--out`
+                      inputs=())->Path: # input paths it must not be
+    "`path` as a `Path`; `HpmError` when it is a folder, cannot be written or is an input."
+    p = Path(path)
+    if p.is_dir(): raise HpmError(f"{_label(name, path)} is a folder; give the path of a file to write")
+    if p.exists() and not os.access(p, os.W_OK): raise HpmError(f"{_label(name, path)} cannot be written (permission denied)")
+    _check_writable(p, name)
+    _check_not_input(p, name, inputs, folder=False)
+    return p
 
 # %% ../nbs/00_core.ipynb #8bbd4037
 def config_from_dict(cls,                  # the config dataclass

@@ -11,12 +11,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from .core import HpmError, DataError, warn_dropped, write_json, read_json, atomic_path, atomic_write
+from .core import (HpmError, DataError, warn_dropped, write_json, read_json, atomic_path, atomic_write,
+                                     check_input_file, check_output_dir)
 
 # %% auto #0
 __all__ = ['TABLE_COLUMNS', 'pearson', 'env_metrics', 'summarize', 'score_frame', 'metrics_json', 'write_metrics', 'read_metrics',
            'metrics_table', 'format_table', 'plot_pred_vs_obs', 'plot_env_rmse', 'plot_learning_curve', 'write_report',
-           'fill_template', 'write_submission', 'read_yields', 'evaluate_files', 'fit_ensemble_weights', 'combine']
+           'fill_template', 'write_submission', 'read_yields', 'unique_predictions', 'evaluate_files',
+           'fit_ensemble_weights', 'combine']
 
 # %% ../nbs/60_evaluate.ipynb #5b3a83bb
 def pearson(x, # predictions
@@ -172,7 +174,8 @@ def metrics_table(metrics:dict, # `{model: summary}` as from `metrics_json`
     "Model × (mean per-Env RMSE, mean per-Env r, pooled RMSE, pooled r, n Env, n), with the gap to the oracle when present."
     rows = {m: {TABLE_COLUMNS[k]: s.get(k, np.nan) for k in TABLE_COLUMNS} for m, s in metrics.items()}
     t = pd.DataFrame.from_dict(rows, orient="index").astype({"mean per-Env RMSE": float, "mean per-Env r": float, "Env-mean RMSE": float,
-                                                            "within-Env RMSE": float, "pooled RMSE": float, "pooled r": float})
+                                                            "within-Env RMSE": float, "pooled RMSE": float, "pooled r": float,
+                                                            "n Env": "Int64", "n": "Int64"})
     t.index.name = "model"
     if "oracle" in metrics:
         t["RMSE − oracle"] = t["mean per-Env RMSE"] - t.loc["oracle", "mean per-Env RMSE"]
@@ -185,6 +188,7 @@ def format_table(t:pd.DataFrame,      # any frame (its index is the first column
                 )->str:
     "Render `t` as a Markdown table or aligned plain text."
     def cell(v):
+        if v is pd.NA: return "–"
         if isinstance(v, (float, np.floating)): return "–" if not math.isfinite(v) else f"{v:.{digits}f}"
         return str(v)
     head = [str(t.index.name or "")] + [str(c) for c in t.columns]
@@ -456,6 +460,21 @@ def read_yields(path,                  # CSV with Env, Hybrid, Yield_Mg_ha
                         column="Yield_Mg_ha", hint="every prediction must be a number" if not allow_missing else "use a dot as decimal separator")
     return df.assign(Yield_Mg_ha=y.astype(np.float64))
 
+# %% ../nbs/60_evaluate.ipynb #7210eed1
+def unique_predictions(df:pd.DataFrame, # predictions read by `read_yields`
+                       path,            # their file, for messages
+                      )->pd.DataFrame:
+    "One row per (Env, Hybrid): repeats of one value are dropped with a warning, conflicting repeats are a `DataError`."
+    dup = df.duplicated(["Env", "Hybrid"])
+    if not dup.any(): return df
+    conflict = df.groupby(["Env", "Hybrid"], sort=False)["Yield_Mg_ha"].transform("nunique") > 1
+    if conflict.any():
+        i = int(np.flatnonzero(conflict.to_numpy() & dup.to_numpy())[0])
+        raise DataError(f"({df.Env.iloc[i]!r}, {df.Hybrid.iloc[i]!r}) has {int(conflict.sum())} rows with different predictions",
+                        file=path, line=i + 2, hint="give one prediction per (Env, Hybrid) pair")
+    warn_dropped(int(dup.sum()), "repeated prediction rows", "the same (Env, Hybrid) and value appear again", file=path)
+    return df[~dup].reset_index(drop=True)
+
 # %% ../nbs/60_evaluate.ipynb #7c3cda7f
 def evaluate_files(pred_csv,                 # prediction CSV, or a list of them (one model each)
                    truth_csv,                # truth CSV (Env, Hybrid, Yield_Mg_ha observed)
@@ -465,6 +484,8 @@ def evaluate_files(pred_csv,                 # prediction CSV, or a list of them
                   )->dict:
     "Read predictions and truth CSVs, score them per Env and write the report in `out_dir`; returns the metrics."
     paths = [Path(pred_csv)] if isinstance(pred_csv, (str, Path)) else [Path(p) for p in pred_csv]
+    for p in paths: check_input_file(p, "PRED_CSV")
+    check_input_file(truth_csv, "TRUTH_CSV"); check_output_dir(out_dir, "--out", inputs=[*paths, truth_csv])
     names = names or [p.stem for p in paths]
     if len(names) != len(paths) or len(set(names)) != len(names): raise HpmError(f"need one distinct name per prediction file, got {names}")
     truth = read_yields(truth_csv, allow_missing=True)
@@ -475,7 +496,7 @@ def evaluate_files(pred_csv,                 # prediction CSV, or a list of them
     if n_na: notes.append(f"{n_na} rows of `{Path(truth_csv).name}` have no observed yield and were left out.")
     tkeys = pd.MultiIndex.from_frame(truth[["Env", "Hybrid"]])
     for name, p in zip(names, paths):
-        df = read_yields(p)
+        df = unique_predictions(read_yields(p), p)
         pkeys = pd.MultiIndex.from_frame(df[["Env", "Hybrid"]])
         if not tkeys.isin(pkeys).any():
             raise DataError(f"no (Env, Hybrid) pair in common with {Path(truth_csv).name}", file=p,

@@ -232,7 +232,10 @@ def fit_run(prep,                      # the prepared store (folder written by `
             refit:bool=True,           # gBLUP: refit on training + validation records once validated
            )->dict:
     "Fit `model` on the store `prep`, validate on `val_year`, write the run folder; returns `run.json`'s content."
-    check_model(model)
+    from hybridpredictmaize.core import check_input_dir, check_output_dir, check_option   # PREP: open_store checks it
+    check_model(model); check_output_dir(run_dir, "RUN", inputs=[prep, init])
+    if epochs is not None: check_option(epochs, "--epochs", 1, integer=True)
+    if init is not None: check_input_dir(init, "--init", hint="give a run folder written by `hpm pretrain`")
     run, store = Path(run_dir), open_store(prep)
     if is_complete(run) and (run/"run.json").exists() and not resume:
         info = read_json(run/"run.json")
@@ -285,6 +288,9 @@ def predict_run(run_dir,             # a fitted run
                 device:str="auto",   # device of neural models
                )->pd.DataFrame:
     "Fill every row of the template with the run's predictions; write it to `out` when given."
+    from hybridpredictmaize.core import check_input_file, check_output_file   # RUN and PREP: _run_info and open_store check them
+    if template is not None: check_input_file(template, "--template")
+    if out is not None: check_output_file(out, "--out", inputs=[template])
     from hybridpredictmaize.data.phenotypes import read_template
     store = open_store(prep)
     tpl = store.records("template") if template is None else read_template(template)
@@ -294,7 +300,7 @@ def predict_run(run_dir,             # a fitted run
         raise DataError(f"{len(missing_env)} template Env have no weather in the store ({', '.join(missing_env[:5])})",
                         file=template or store.path/"template.parquet", column="Env",
                         hint="prepare the store from a folder whose Testing_Data weather covers them")
-    recs = tpl[ok].reset_index(drop=True)
+    recs = tpl[ok].drop_duplicates(["Env", "Hybrid"]).reset_index(drop=True)   # a repeated template row gets the same prediction
     preds = recs[["Env", "Hybrid"]].assign(pred=predict_records(run_dir, store, recs, device))
     filled = ev.fill_template(tpl[["Env", "Hybrid"]], preds, fallback="env_mean")
     if out is not None: ev.write_submission(out, filled)
@@ -325,6 +331,9 @@ def cross_validate(prep,                   # the prepared store
                    size:str="small",       # neural model size
                   )->tuple[pd.DataFrame, dict]:
     "Fit every model on every fold; return the table model × (mean per-Env RMSE, r, pooled) and the metrics."
+    from hybridpredictmaize.core import check_output_dir, check_option
+    check_option(folds, "--folds", 2, integer=True)
+    if out_dir is not None: check_output_dir(out_dir, "--out", inputs=[prep])
     from hybridpredictmaize.data.splits import save_folds
     import tempfile
     models = [check_model(m.strip()) for m in (models.split(",") if isinstance(models, str) else models)]
@@ -358,6 +367,8 @@ def pretrain_run(prep,                 # the prepared store
                  size:str="small",     # neural model size (must match the later `fit`)
                 )->dict:
     "Pre-train the genotype encoder on every genotyped hybrid of the store; returns the pre-training summary."
+    from hybridpredictmaize.core import check_output_dir, check_option
+    check_output_dir(run_dir, "RUN", inputs=[prep]); check_option(epochs, "--epochs", 1, integer=True)
     from hybridpredictmaize.train import TrainConfig
     from hybridpredictmaize.pretrain import pretrain_genotype
     store = open_store(prep)
@@ -373,6 +384,8 @@ def run_demo(out_dir="hpm_demo",   # output folder: data/, prep/, runs/, submiss
              val_year:int=2021,    # validation year
             )->tuple[pd.DataFrame, dict]:
     "Simulate, prepare, fit, predict 2022 and evaluate against the truth; returns the table and the metrics."
+    from hybridpredictmaize.core import check_output_dir
+    check_output_dir(out_dir, "--out")
     from hybridpredictmaize.simulate import simulate
     from hybridpredictmaize.data.store import prepare
     out = Path(out_dir)

@@ -48,11 +48,17 @@ class TrainConfig:
     keep_every: bool = False       # keep every epoch's checkpoint (default: only the last and the best)
     env_offset: bool|None = None   # learn deviations from the environment-mean model: True, False, None = when it beats the grand mean by LOYO (`neural.choose_env_offset`)
 
-    def __post_init__(self):
-        self.betas = tuple(self.betas)
-        assert self.epochs >= 1 and self.batch_size >= 1 and self.lr > 0 and self.eval_batch_size >= 1
-        assert 0 <= self.warmup_frac < 1 and 0 <= self.min_lr_frac <= 1 and self.grad_clip >= 0 and self.patience >= 0
-        assert self.amp in ("auto", "bf16", "fp16", "off"), f"amp must be auto, bf16, fp16 or off, not {self.amp!r}"
+    def __post_init__(self):   # every field is a user option: an HpmError names it and its range
+        from hybridpredictmaize.core import check_option, check_choice
+        opt = lambda name, low=None, high=None, **kw: setattr(self, name, check_option(getattr(self, name), f"TrainConfig.{name}", low, high, **kw))
+        for name in ("epochs", "batch_size", "eval_batch_size"): opt(name, 1, integer=True)
+        for name in ("patience", "num_workers", "seed"): opt(name, 0, integer=True)
+        opt("lr", 0, low_open=True); opt("weight_decay", 0); opt("grad_clip", 0); opt("min_delta", 0)
+        opt("warmup_frac", 0, 1, high_open=True); opt("min_lr_frac", 0, 1)
+        if len(self.betas) != 2: raise HpmError(f"TrainConfig.betas must be two numbers in [0, 1), got {self.betas!r}")
+        self.betas = tuple(check_option(b, "TrainConfig.betas", 0, 1, high_open=True) for b in self.betas)
+        check_choice(self.amp, "TrainConfig.amp", ("auto", "bf16", "fp16", "off"))
+        check_choice(self.env_offset, "TrainConfig.env_offset", (True, False, None))
 
     @classmethod
     def from_dict(cls, d:dict):

@@ -1,6 +1,7 @@
 """Shared fixtures: a simulated `small` G2F folder, its prepared store, a way to run `hpm`, and the `slow` marker.
 
-Slow tests (interruption, end-to-end determinism) run only with `pytest --runslow`."""
+Slow tests (interruption, end-to-end determinism) run only with `pytest --runslow`, which also loads the `hpm-slow`
+hypothesis profile (ten times more property-based examples than the default `hpm` profile)."""
 import os, shutil, signal, subprocess, sys, warnings
 from pathlib import Path
 import pytest
@@ -13,6 +14,13 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: a long test (kills processes, trains models); run with --runslow")
+    try: from hypothesis import settings, HealthCheck
+    except ImportError: return   # hypothesis is in the dev extra; only tests/test_properties.py needs it
+    common = dict(derandomize=True, deadline=None, database=None, print_blob=True,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+    settings.register_profile("hpm", max_examples=25, **common)        # `make test`: a few hundred examples in all
+    settings.register_profile("hpm-slow", max_examples=250, **common)  # `--runslow`: thousands
+    settings.load_profile("hpm-slow" if config.getoption("--runslow") else "hpm")
 
 def pytest_collection_modifyitems(config, items):
     if config.getoption("--runslow"): return

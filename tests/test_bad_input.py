@@ -464,3 +464,54 @@ def test_genotype_rows_too_large_are_refused(prepared):
     g.shape = (g.shape[0], 10**12)         # a declared size of 1e12 SNPs: 4.5 TiB for five rows
     with pytest.raises(HpmError) as e: g.rows(np.arange(5))
     check_guard(e, "iter_chunks")
+
+# ---------------------------------------------------------------- tried as a new user would (issue 14)
+# Paths and options are checked before any work: one `hpm: error:` line naming the path or option, exit 2.
+def check_one_line(proc, *needles):
+    assert proc.returncode == 2, f"exit {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+    assert "Traceback" not in proc.stderr and "hpm: error:" in proc.stderr, proc.stderr
+    flat = " ".join(proc.stderr[proc.stderr.index("hpm: error:"):].split())   # the error paragraph, after any warnings
+    for n in needles: assert n in flat, f"{n!r} missing:\n{proc.stderr}"
+    assert "np.int64" not in flat and "np.float64" not in flat, flat
+
+def test_cli_output_paths_that_are_files(small_data, prepared, tmp_path):
+    f = tmp_path/"a_file"; f.write_text("x")
+    check_one_line(run_hpm("prepare", small_data, f, ok=False), "OUT_DIR", "is a file, not a folder")
+    check_one_line(run_hpm("fit", prepared, f, "--model", "gblup", ok=False), "RUN", "is a file, not a folder")
+    check_one_line(run_hpm("fit", prepared, prepared, "--model", "gblup", ok=False), "RUN", "is the input")
+    check_one_line(run_hpm("prepare", small_data, small_data.parent, ok=False), "OUT_DIR", "a folder holding the input")
+    check_one_line(run_hpm("simulate", f, ok=False), "OUT", "is a file")
+    check_one_line(run_hpm("evaluate", f, f, "--out", f, ok=False), "--out", "is a file")
+
+@pytest.mark.parametrize("argv, needles", [
+    (["fit", "PREP", "RUN", "--epochs", "-3"], ["argument --epochs: must be an integer >= 1, got -3", "hpm fit --help"]),
+    (["fit", "PREP", "RUN", "--epochs", "0"], ["argument --epochs: must be an integer >= 1, got 0"]),
+    (["fit", "PREP", "RUN", "--epochs", "two"], ["argument --epochs: expected an integer, got 'two'"]),
+    (["fit", "PREP", "RUN", "--seed", "-1"], ["argument --seed: must be an integer >= 0, got -1"]),
+    (["cv", "PREP", "--folds", "1"], ["argument --folds: must be an integer >= 2, got 1"]),
+    (["prepare", "D", "O", "--min-maf", "0.7"], ["argument --min-maf: must be a number in [0, 0.5], got 0.7"]),
+    (["prepare", "D", "O", "--days-after", "0"], ["argument --days-after: must be an integer >= 1, got 0"]),
+    (["pretrain", "PREP", "RUN", "--epochs", "0"], ["argument --epochs: must be an integer >= 1"]),
+    (["fit", "PREP", "RUN", "--model", "gxx"], ["argument --model: invalid choice: 'gxx'"]),
+])
+def test_cli_option_out_of_range(argv, needles, tmp_path):
+    check_one_line(run_hpm(*argv, ok=False, cwd=tmp_path), *needles)
+
+def test_library_options_out_of_range(prepared, tmp_path):
+    from hybridpredictmaize.pipeline import fit_run, cross_validate
+    from hybridpredictmaize.train import TrainConfig
+    with pytest.raises(HpmError, match="--epochs must be an integer >= 1, got 0"): fit_run(prepared, tmp_path/"r", "gxe", epochs=0)
+    with pytest.raises(HpmError, match="--folds must be an integer >= 2, got 1"): cross_validate(prepared, folds=1)
+    with pytest.raises(HpmError, match=r"TrainConfig.lr must be a number > 0, got 0"): TrainConfig(lr=0)
+    assert not (tmp_path/"r").exists()
+
+def test_cli_unknown_validation_year_prints_plain_years(prepared, tmp_path):
+    check_one_line(run_hpm("fit", prepared, tmp_path/"run", "--model", "gblup", "--val-year", "1999", ok=False),
+                   "years [1999] have no records; records span [20", "choose one of those years")
+
+@pytest.mark.parametrize("file, column", [(TRAIT, "Date_Planted"), ("Testing_Data/2_Testing_Meta_Data_2022.csv", "Date_Planted")])
+def test_cli_impossible_date_names_file_line_column_and_why(file, column, g2f_copy, tmp_path):
+    data = g2f_copy()
+    set_cell(data/file, 1, column, "4/31/22", encoding="latin-1" if "Meta" in file else "utf-8")
+    proc = run_hpm("prepare", data, tmp_path/"store", ok=False)
+    check_one_line(proc, Path(file).name, "line 3", f"column '{column}'", "'4/31/22' is impossible: there are 30 days in April 2022")

@@ -6,7 +6,7 @@ Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/data.environments.
 
 # %% ../../nbs/13_data.environments.ipynb #238fba25
 from __future__ import annotations
-import io, re, warnings
+import calendar, io, re, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -135,6 +135,20 @@ def to_numeric(s:pd.Series,        # text cells (NaN = missing)
 # %% ../../nbs/13_data.environments.ipynb #d4778f0e
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y%m%d")
 
+def _why_not_a_date(text:str)->str:
+    "Why `text` is not a date: an impossible month or day of a known format, or an unknown format."
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})", text)
+    ymd = (m[3], m[1], m[2]) if m else None
+    m = m or re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})(\d{2})(\d{2})", text)
+    if m and ymd is None: ymd = tuple(g for g in m.groups() if g is not None)
+    if not ymd: return "is not in a known format"
+    y, mo, d = (int(v) for v in ymd)
+    y = y if y >= 100 else (2000 + y if y < 69 else 1900 + y)   # strptime's rule for %y
+    if not 1 <= mo <= 12: return f"is impossible: there is no month {mo}"
+    n = calendar.monthrange(y, mo)[1]
+    return f"is impossible: there are {n} days in {calendar.month_name[mo]} {y}" if not 1 <= d <= n else "is not a valid date"
+
+# %% ../../nbs/13_data.environments.ipynb #9d78f90d
 def parse_dates(s:pd.Series,          # text cells (NaN = missing)
                 file=None,            # the file, for messages
                 column:str|None=None): # the column name, for messages
@@ -151,8 +165,10 @@ def parse_dates(s:pd.Series,          # text cells (NaN = missing)
     bad = out.isna() & s.notna()
     if bad.any():
         i = bad.to_numpy().nonzero()[0][0]
-        raise DataError(f"date {s.iloc[i]!r} is not in a known format", file=file, line=int(s.index[i]) + 2,
-                        column=column or s.name, hint="write dates as M/D/YYYY or YYYY-MM-DD")
+        why = _why_not_a_date(re.sub(r"\s.*$|\.0$", "", str(s.iloc[i]).strip()))
+        hint = ("correct it, or leave the cell empty to treat the date as missing" if why.startswith("is impossible")
+                else "write dates as M/D/YYYY or YYYY-MM-DD")
+        raise DataError(f"date {s.iloc[i]!r} {why}", file=file, line=int(s.index[i]) + 2, column=column or s.name, hint=hint)
     return out
 
 # %% ../../nbs/13_data.environments.ipynb #c3888ed9
@@ -177,6 +193,7 @@ def read_meta(path): # a `2_*_Meta_Data_*.csv` file
     _check_env_keys(df, path, "metadata file")
     for c in ["Year", *META_NUMERIC]:
         if c in df: df[c] = to_numeric(df[c], file=path, column=c)[0]
+    if "Date_Planted" in df: df["Date_Planted"] = parse_dates(df.Date_Planted, file=path, column="Date_Planted")
     return df
 
 # %% ../../nbs/13_data.environments.ipynb #f684d534
@@ -220,7 +237,8 @@ def planting_dates(meta:pd.DataFrame|None, # metadata (train and/or test) with a
         d = plots.Date_Planted if pd.api.types.is_datetime64_any_dtype(plots.Date_Planted) else parse_dates(plots.Date_Planted, column="Date_Planted")
         parts.append(pd.DataFrame({"Env": plots.Env.to_numpy(), "d": d.to_numpy()}).dropna().groupby("Env").d.median().rename("plots"))
     if meta is not None and "Date_Planted" in meta and len(meta):
-        parts.append(pd.Series(parse_dates(meta.Date_Planted, column="Date_Planted").to_numpy(), index=meta.Env.to_numpy(), name="meta").dropna())
+        d = meta.Date_Planted if pd.api.types.is_datetime64_any_dtype(meta.Date_Planted) else parse_dates(meta.Date_Planted, column="Date_Planted")
+        parts.append(pd.Series(d.to_numpy(), index=meta.Env.to_numpy(), name="meta").dropna())
     keys = set() if envs is None else set(envs)
     if meta is not None: keys |= set(meta.Env)
     if plots is not None: keys |= set(plots.Env)

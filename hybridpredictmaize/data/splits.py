@@ -44,7 +44,7 @@ def loyo(records:pd.DataFrame,     # records (Env, Hybrid, optionally Year)
     y = record_years(records)
     years = sorted(set(y)) if years is None else list(years)
     unknown = set(years) - set(y)
-    if unknown: raise HpmError(f"years {sorted(unknown)} have no records; records span {sorted(set(y))}")
+    if unknown: raise HpmError(f"years {sorted(map(int, unknown))} have no records; records span {sorted(map(int, set(y)))}; choose one of those years (--val-year)")
     return _pairs([y == yr for yr in years], [(y < yr) if past_only else (y != yr) for yr in years])
 
 # %% ../../nbs/15_data.splits.ipynb #67153e4d

@@ -13,11 +13,13 @@ import pandas as pd
 import hybridpredictmaize
 from fastcore.basics import patch
 from ..core import (DataError, DataWarning, HpmError, COMPLETE_MARKER, atomic_path, write_json,
-                                     read_json, mark_complete, is_complete, warn_dropped, progress)
+                                     read_json, mark_complete, is_complete, warn_dropped, progress, check_option,
+                                     check_input_dir, check_input_file, check_output_dir)
 
 # %% auto #0
-__all__ = ['FORMAT_VERSION', 'G2F_FILES', 'GENOTYPE_SUFFIXES', 'SOIL_SAND', 'SOIL_CLAY', 'SOIL_OM', 'find_g2f_files', 'run_step',
-           'Store', 'open_store', 'hybrid_parents', 'prepare']
+__all__ = ['FORMAT_VERSION', 'G2F_FILES', 'GENOTYPE_SUFFIXES', 'WITHOUT_EFFECT', 'SOIL_SAND', 'SOIL_CLAY', 'SOIL_OM',
+           'find_g2f_files', 'optional_inputs', 'warn_without', 'run_step', 'Store', 'open_store', 'hybrid_parents',
+           'prepare']
 
 # %% ../../nbs/14_data.store.ipynb #90b9a63b
 FORMAT_VERSION = 2   # 2: growth-stage covariates (`envtyping/`) and the raw aligned weather
@@ -80,6 +82,43 @@ def find_g2f_files(data_dir,            # a G2F folder holding `Training_Data/` 
             raise DataError(f"no {prefix}* file in {folder}/ (or the folder itself)", file=data_dir,
                             hint=f"the G2F release names it {prefix}_...; {hint}")
     return found
+
+# %% ../../nbs/14_data.store.ipynb #84369fa5
+WITHOUT_EFFECT = {  # what prepare does without an optional file
+    "meta": "planting dates come from the trait file or are imputed from the location's other years; no metadata covariates",
+    "soil": "soil covariates of these Env are imputed with the training median",
+    "ec": "EC covariates of these Env are imputed with the training median",
+    "hybrid_names": "a hybrid without a genotype row is built only from the parents named in the trait file (or its name)",
+    "template": "the store has no template: give one to `hpm predict --template`",
+    "weather": "the template's Env need rows in the training weather file, or --fill-weather"}
+
+def _content_lines(path, limit:int=2)->int:
+    "How many non-blank lines `path` starts with (counting stops at `limit`)."
+    n = 0
+    with open(path, "rb") as f:
+        for line in f:
+            n += bool(line.strip(b"\x00\r\n\t ,;\"\xef\xbb\xbf\xff\xfe"))
+            if n >= limit: break
+    return n
+
+# %% ../../nbs/14_data.store.ipynb #3008f2dc
+def optional_inputs(files:dict, # `find_g2f_files`'s answer
+                   )->tuple[dict, dict]:
+    "`(files, without)`: absent, empty and header-only optional files set to None, and what each absence means."
+    files, without = dict(files), {}
+    for key, (folder, prefix, required) in G2F_FILES.items():
+        p = files[key]
+        state = "absent" if p is None else {0: "empty", 1: "header only"}.get(_content_lines(p))
+        if required or state is None: continue
+        files[key] = None
+        without[key] = {"file": None if p is None else str(p), "expected": f"{folder}/{prefix}*.csv", "state": state,
+                        "effect": WITHOUT_EFFECT[key.rsplit("_", 1)[0] if key.endswith(("_train", "_test")) else key]}
+    return files, without
+
+def warn_without(without:dict):
+    "One `DataWarning` per optional file that `prepare` goes on without."
+    for w in without.values():
+        warnings.warn(f"{w['file'] or w['expected']}: {w['state']}; going on without it: {w['effect']}", DataWarning, stacklevel=2)
 
 # %% ../../nbs/14_data.store.ipynb #51d6463a
 def run_step(out_dir,  # the store folder
@@ -302,9 +341,10 @@ def _step_weather(files:dict, out:Path, days_before:int, days_after:int, max_gap
             filled, test_missing = _fill_from_location(values, mask, envs, test_missing)
         if test_missing:
             where = files["weather_test"] or files["weather_train"]
-            raise DataError(f"no weather for {len(test_missing)} Env of the template: {', '.join(test_missing)}", file=where,
-                            hint="add their daily rows to the testing weather file, or pass --fill-weather "
-                                 "(fill_weather=True) to use the mean of the location's other years")
+            hint = ("no other year of their location has weather either: add their daily rows to the testing weather file, "
+                    "or remove them from the template") if fill_weather else ("add their daily rows to the testing weather "
+                    "file, or pass --fill-weather (fill_weather=True) to use the mean of the location's other years")
+            raise DataError(f"no weather for {len(test_missing)} Env of the template: {', '.join(test_missing)}", file=where, hint=hint)
         train_envs = envs_df.Env[envs_df.is_train].tolist()
         left_out = [e for e in no_weather if e not in filled and e in set(train_envs)]
         warn_dropped(len(left_out), "training Env", f"no weather rows ({', '.join(left_out[:3])}{' ...' if len(left_out) > 3 else ''})",
@@ -426,7 +466,7 @@ def _from_parents(geno_report:dict)->list:
     "The hybrids whose genotype rows were built from their parents."
     return list(geno_report.get("hybrids_from_parents", {}))
 
-def _finish(out:Path, files:dict, steps:dict, options:dict):
+def _finish(out:Path, files:dict, steps:dict, options:dict, without:dict):
     from hybridpredictmaize.data.genotypes import open_genotypes
     G = open_genotypes(out/"genotypes")
     blues = pd.read_parquet(out/"phenotypes/blues.parquet")
@@ -436,7 +476,8 @@ def _finish(out:Path, files:dict, steps:dict, options:dict):
     with_weather = set(envs.Env[mask.any(axis=1)])
     from_parents = set(_from_parents(steps["genotypes"]))
     genotyped = lambda h: pd.Series(G.index(h.tolist()) >= 0, index=h.index)
-    report = {"data_dir": str(options["data_dir"]), "files": {k: (None if p is None else str(p)) for k, p in files.items()}, **steps}
+    report = {"data_dir": str(options["data_dir"]), "files": {k: (None if p is None else str(p)) for k, p in files.items()},
+              "inputs_missing": without, **steps}
     miss = sorted(set(blues.Hybrid[~genotyped(blues.Hybrid)]))
     report["unmatched_hybrids"] = {"trait_hybrids": len(miss), "trait_plots": int(plots.Hybrid.isin(miss).sum()),
                                    "trait_blues": int(blues.Hybrid.isin(miss).sum()), "hybrids": miss}
@@ -465,6 +506,17 @@ def _finish(out:Path, files:dict, steps:dict, options:dict):
                                              "options": options, "counts": counts}))
     mark_complete(out, {"format_version": FORMAT_VERSION})
 
+# %% ../../nbs/14_data.store.ipynb #bb31a220
+def _check_prepare_args(data_dir, out_dir, genotypes, template, days_before, days_after, max_gap, min_call_rate, min_maf):
+    "`HpmError` for a path or option of `prepare` that cannot work, before any file is read."
+    check_input_dir(data_dir, "DATA_DIR", hint="give the folder that holds Training_Data/ and Testing_Data/")
+    if genotypes is not None: check_input_file(genotypes, "--genotypes")
+    if template is not None: check_input_file(template, "--template")
+    check_output_dir(out_dir, "OUT_DIR", inputs=[data_dir, genotypes, template])
+    for name, v in (("--days-before", days_before), ("--days-after", days_after), ("--max-gap", max_gap)):
+        check_option(v, name, 1 if name == "--days-after" else 0, integer=True)
+    check_option(min_call_rate, "--min-call-rate", 0, 1); check_option(min_maf, "--min-maf", 0, 0.5)
+
 # %% ../../nbs/14_data.store.ipynb #8e8ac51a
 def prepare(data_dir,                 # G2F folder with `Training_Data/` and `Testing_Data/`
             out_dir,                  # the store folder to write
@@ -481,7 +533,9 @@ def prepare(data_dir,                 # G2F folder with `Training_Data/` and `Te
             overwrite:bool=False,     # delete an existing store prepared from other inputs or options
            )->Store:
     "Read a G2F folder once and write the prepared store `out_dir`; resumes an interrupted run."
-    files = find_g2f_files(data_dir, genotypes=genotypes, template=template)
+    _check_prepare_args(data_dir, out_dir, genotypes, template, days_before, days_after, max_gap, min_call_rate, min_maf)
+    files, without = optional_inputs(find_g2f_files(data_dir, genotypes=genotypes, template=template))
+    warn_without(without)
     options = dict(data_dir=str(Path(data_dir).resolve()), days_before=days_before, days_after=days_after, max_gap=max_gap,
                    min_call_rate=min_call_rate, min_maf=min_maf, fill_weather=fill_weather, all_hybrids=all_hybrids)
     out = Path(out_dir)
@@ -495,7 +549,7 @@ def prepare(data_dir,                 # G2F folder with `Training_Data/` and `Te
             ("genotypes", lambda: _step_genotypes(files, out, min_call_rate, min_maf, chunk_snps, all_hybrids))]
     for name, make in progress(plan, desc="prepare", unit="step"):
         steps[name], _ = run_step(out, name, make())
-    _finish(out, files, steps, options)
+    _finish(out, files, steps, options, without)
     return open_store(out)
 
 # %% ../../nbs/14_data.store.ipynb #553d9048
@@ -554,6 +608,8 @@ def summary(self:Store)->str:
     if um.get("trait_hybrids"): dropped.append(f"{um['trait_hybrids']:,} trait hybrids without genotype ({um['trait_plots']:,} plots) left out of training")
     if w.get("envs_without_weather"): dropped.append(f"{len(w['envs_without_weather'])} Env without weather left out of training")
     lines.append("  dropped: " + ("; ".join(dropped) if dropped else "nothing"))
+    if r.get("inputs_missing"):
+        lines.append("  went on without: " + ", ".join(f"{k} ({w['state']})" for k, w in r["inputs_missing"].items()))
     t = r.get("template")
     if t:
         extra = f"; {len(t['hybrids_from_parents'])} built from parents" if t.get("hybrids_from_parents") else ""

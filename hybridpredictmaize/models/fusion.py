@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
-from ..core import HpmError, config_from_dict
+from ..core import HpmError, config_from_dict, check_fields
 from .genotype import (GenotypeConfig, GenotypeEncoder, Attention, AttentionPool, DropPath,
                                                block_params, init_layer, scale_residual_outputs)
 from .weather import WeatherConfig, WeatherEncoder
@@ -50,11 +50,11 @@ class FusionConfig:
     def __post_init__(self):
         if isinstance(self.genotype, dict): self.genotype = GenotypeConfig.from_dict(self.genotype)
         if isinstance(self.weather, dict): self.weather = WeatherConfig.from_dict(self.weather)
-        assert self.mode in MODES, f"mode must be one of {MODES}, not {self.mode!r}"
-        assert self.cross in ("both", "g2w", "w2g"), f"cross must be 'both', 'g2w' or 'w2g', not {self.cross!r}"
-        assert self.d_model % self.n_heads == 0, "d_model must be a multiple of n_heads"
-        assert self.n_env_cov >= 0 and self.n_cross >= 0 and self.fa_rank >= 0
-        assert self.marker_rank >= 0 and self.marker_l2 >= 0 and self.n_locations >= 0 and 0 <= self.location_dropout < 1
+        check_fields(self, {f: 1 for f in ("d_model", "n_heads", "ff_mult", "d_head")} |
+                           {f: 0 for f in ("n_env_cov", "n_cross", "fa_rank", "marker_rank", "n_locations")},
+                     fractions=("dropout", "drop_path", "location_dropout"), choices={"mode": MODES, "cross": ("both", "g2w", "w2g")})
+        if self.marker_l2 < 0: raise HpmError(f"FusionConfig.marker_l2 must be a number >= 0, got {self.marker_l2!r}")
+        if self.d_model % self.n_heads: raise HpmError(f"FusionConfig.d_model ({self.d_model}) must be a multiple of n_heads ({self.n_heads})")
 
     @classmethod
     def from_dict(cls, d:dict):

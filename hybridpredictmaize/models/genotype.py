@@ -7,14 +7,14 @@ Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/models.genotype.ht
 # %% ../../nbs/30_models.genotype.ipynb #16fbd740
 from __future__ import annotations
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import NamedTuple
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
-from ..core import HpmError, config_from_dict
+from ..core import HpmError, config_from_dict, check_fields
 
 # %% auto #0
 __all__ = ['MISSING', 'GenotypeConfig', 'chrom_codes', 'sinusoid_bp', 'SnpEmbedding', 'ChannelRMSNorm', 'ConvBlock',
@@ -51,14 +51,14 @@ class GenotypeConfig:
     additive_skip: bool = True    # add a linear read-out of the mean stem token to the pooled vector (additive path)
 
     def __post_init__(self):
-        assert self.n_snps > 0 and self.patch >= 1 and self.d_embed > 0 and self.d_stem > 0
-        assert self.d_model % self.n_heads == 0, "d_model must be a multiple of n_heads"
-        assert self.conv_kernel % 2 == 1, "conv_kernel must be odd"
-        assert self.pool in ("attention", "conv"), f"pool must be 'attention' or 'conv', not {self.pool!r}"
-        assert self.attention in ("softmax", "linear"), f"attention must be 'softmax' or 'linear', not {self.attention!r}"
-        assert self.position in ("sinusoidal", "learned", "none"), f"unknown position {self.position!r}"
-        assert self.target_tokens >= 1 and (self.n_stages is None or self.n_stages >= 0)
-        assert 0 <= self.snp_mask_rate < 1 and 0 <= self.dropout < 1 and 0 <= self.drop_path < 1
+        check_fields(self, {**{f: 1 for f in ("n_snps", "patch", "d_embed", "d_stem", "d_model", "target_tokens", "n_layers",
+                                              "n_heads", "ff_mult", "pos_bin_bp", "n_pos_bins", "n_chrom", "conv_kernel")},
+                            **({} if self.n_stages is None else {"n_stages": 0})},
+                     fractions=("snp_mask_rate", "dropout", "drop_path"),
+                     choices={"pool": ("attention", "conv"), "attention": ("softmax", "linear"),
+                              "position": ("sinusoidal", "learned", "none")})
+        if self.d_model % self.n_heads: raise HpmError(f"GenotypeConfig.d_model ({self.d_model}) must be a multiple of n_heads ({self.n_heads})")
+        if self.conv_kernel % 2 == 0: raise HpmError(f"GenotypeConfig.conv_kernel must be odd, got {self.conv_kernel}")
 
     @classmethod
     def from_dict(cls, d:dict): return config_from_dict(cls, d)

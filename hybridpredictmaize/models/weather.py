@@ -13,8 +13,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..core import HpmError
-from ..core import config_from_dict
+from ..core import HpmError, config_from_dict, check_fields
 from .genotype import (ConvBlock, TransformerBlock, AttentionPool,
                                                block_params, init_layer, scale_residual_outputs)
 
@@ -38,10 +37,10 @@ class WeatherConfig:
     drop_path: float = 0.0    # stochastic depth of the last block
 
     def __post_init__(self):
-        assert self.n_vars > 0 and self.n_days > 0 and self.pool_days >= 1
-        assert self.d_model % self.n_heads == 0, "d_model must be a multiple of n_heads"
-        assert self.conv_kernel % 2 == 1, "conv_kernel must be odd"
-        assert self.attention in ("softmax", "linear"), f"attention must be 'softmax' or 'linear', not {self.attention!r}"
+        check_fields(self, {f: 1 for f in ("n_vars", "n_days", "d_model", "conv_kernel", "pool_days", "n_heads", "ff_mult")} | {"n_layers": 0},
+                     fractions=("dropout", "drop_path"), choices={"attention": ("softmax", "linear")})
+        if self.d_model % self.n_heads: raise HpmError(f"WeatherConfig.d_model ({self.d_model}) must be a multiple of n_heads ({self.n_heads})")
+        if self.conv_kernel % 2 == 0: raise HpmError(f"WeatherConfig.conv_kernel must be odd, got {self.conv_kernel}")
 
     @classmethod
     def from_dict(cls, d:dict): return config_from_dict(cls, d)
