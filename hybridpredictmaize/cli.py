@@ -84,8 +84,11 @@ def _pretrain(a):
 def _cv(a):
     from hybridpredictmaize.pipeline import cross_validate
     from hybridpredictmaize.evaluate import format_table
-    table, _ = cross_validate(a.prep, scheme=a.scheme, models=a.model, folds=a.folds, out_dir=a.out, seed=a.seed,
-                              epochs=a.epochs, device=a.device, size=a.size)
+    kw = dict(scheme=a.scheme, models=a.model, folds=a.folds, out_dir=a.out, epochs=a.epochs, device=a.device, size=a.size)
+    if a.seeds:
+        from hybridpredictmaize.pipeline import cross_validate_seeds
+        table, _ = cross_validate_seeds(a.prep, seeds=a.seeds, **kw)
+    else: table, _ = cross_validate(a.prep, seed=a.seed, **kw)
     print(format_table(table, fmt="text"))
 
 def _demo(a):
@@ -168,6 +171,7 @@ def build_parser()->argparse.ArgumentParser:
     s.add_argument("--out", default=None, help="folder for fold runs and the report (default: a temporary folder)")
     s.add_argument("--epochs", type=number(1), default=None, help="neural models: maximum epochs")
     s.add_argument("--size", default="small", choices=["small", "full"], help="neural model size (default: %(default)s)")
+    s.add_argument("--seeds", default=None, help="several seeds, comma-separated (e.g. 0,1,2): mean ± SD over them")
     _common(s); s.set_defaults(func=_cv)
 
     s = sub.add_parser("demo", help="simulate data, fit, predict and evaluate end to end")

@@ -19,10 +19,11 @@ from .data.splits import split_by_year, make_folds
 from . import evaluate as ev
 
 # %% auto #0
-__all__ = ['GBLUP_MODELS', 'NEURAL_MODELS', 'ENSEMBLE_PARTS', 'MODEL_FAMILIES', 'MODELS', 'DEMO_EPOCHS', 'train_val_records',
-           'neural_config', 'RunOptions', 'ModelFamily', 'GblupFamily', 'NeuralFamily', 'holdout_years',
-           'EnsembleFamily', 'check_model', 'model_family', 'fit_run', 'run_env_mean_model', 'predict_records',
-           'predict_run', 'inner_split', 'cross_validate', 'pretrain_run', 'run_demo']
+__all__ = ['GBLUP_MODELS', 'NEURAL_MODELS', 'ENSEMBLE_PARTS', 'MODEL_FAMILIES', 'MODELS', 'SEED_SCORES', 'DEMO_EPOCHS',
+           'train_val_records', 'neural_config', 'RunOptions', 'ModelFamily', 'GblupFamily', 'NeuralFamily',
+           'holdout_years', 'EnsembleFamily', 'check_model', 'model_family', 'fit_run', 'run_env_mean_model',
+           'predict_records', 'predict_run', 'inner_split', 'cross_validate', 'cross_validate_seeds', 'pretrain_run',
+           'run_demo']
 
 # %% ../nbs/70_pipeline.ipynb #093128f2
 def train_val_records(store:Store,            # an open store
@@ -357,6 +358,31 @@ def cross_validate(prep,                   # the prepared store
         with atomic_path(out/f"cv_predictions_{m}.csv") as tmp: f.to_csv(tmp, index=False)
     metrics = ev.write_report(out, frames, title=f"Cross-validation ({scheme}, {len(splits)} folds)")
     return ev.metrics_table(metrics), metrics
+
+# %% ../nbs/70_pipeline.ipynb #b7dfdea9
+SEED_SCORES = ("mean_env_rmse", "mean_env_r", "env_bias_rms", "within_env_rmse")
+
+def cross_validate_seeds(prep,           # the prepared store
+                         seeds=(0, 1, 2), # seeds (a list or a comma-separated string)
+                         out_dir=None,   # folder for the per-seed runs (`seed<S>/`) and `seeds.json`
+                         **kw,           # `cross_validate`'s other arguments (scheme, models, folds, epochs, device, size)
+                        )->tuple[pd.DataFrame, dict]:
+    "`cross_validate` once per seed; a table model × (mean and SD over seeds of each score) and the per-seed scores."
+    import tempfile
+    seeds = [int(s) for s in (seeds.split(",") if isinstance(seeds, str) else seeds)]
+    if len(seeds) < 2: raise HpmError(f"--seeds: give at least two seeds to report a standard deviation, got {seeds}")
+    out = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="hpm_cv_seeds_"))
+    per_seed = {s: cross_validate(prep, out_dir=out/f"seed{s}", seed=s, **kw)[1] for s in seeds}
+    models = list(next(iter(per_seed.values())))
+    rows = {}
+    for m in models:
+        vals = {k: np.array([per_seed[s][m][k] for s in seeds], float) for k in SEED_SCORES}
+        rows[m] = {f"{ev.TABLE_COLUMNS[k]} {stat}": f(v) for k, v in vals.items()
+                   for stat, f in (("mean", np.mean), ("SD", lambda v: np.std(v, ddof=1)))}
+    table = pd.DataFrame.from_dict(rows, orient="index"); table.index.name = "model"
+    scores = {str(s): {m: {k: per_seed[s][m][k] for k in SEED_SCORES} for m in models} for s in seeds}
+    write_json(out/"seeds.json", {"seeds": seeds, "per_seed": scores, "summary": table.reset_index().to_dict(orient="records")})
+    return table, scores
 
 # %% ../nbs/70_pipeline.ipynb #182eec6a
 def pretrain_run(prep,                 # the prepared store
