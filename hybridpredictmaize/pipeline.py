@@ -185,7 +185,7 @@ def _held_out(self:EnsembleFamily, store, train, val, run, val_preds:dict)->tupl
 # %% ../nbs/70_pipeline.ipynb #27ef2c72
 GBLUP_MODELS = ("gblup", "gblup-gxe")
 NEURAL_MODELS = ("g", "e", "concat", "gxe")
-ENSEMBLE_PARTS = ("gblup-gxe", "gxe")
+ENSEMBLE_PARTS = ("gblup", "gblup-gxe", "gxe")   # the plain gBLUP too: where the reaction norm overfits, it wins
 MODEL_FAMILIES = {**{m: GblupFamily for m in GBLUP_MODELS}, **{m: NeuralFamily for m in NEURAL_MODELS}, "ensemble": EnsembleFamily}
 MODELS = tuple(MODEL_FAMILIES)
 
@@ -420,8 +420,7 @@ def run_demo(out_dir="hpm_demo",   # output folder: data/, prep/, runs/, submiss
     prepare(data, prep)
     runs = out/"runs"
     fit_run(prep, runs/"ensemble", "ensemble", val_year=val_year, epochs=epochs or DEMO_EPOCHS, seed=seed, device=device)
-    named = {"gblup-gxe": runs/"ensemble"/"components"/"gblup-gxe", "gxe": runs/"ensemble"/"components"/"gxe",
-             "ensemble": runs/"ensemble"}
+    named = {**{p: runs/"ensemble"/"components"/p for p in ENSEMBLE_PARTS}, "ensemble": runs/"ensemble"}
     preds = {m: predict_run(r, prep, out=out/"submissions"/f"{m}.csv", device=device) for m, r in named.items()}
     truth = pd.read_csv(data/"truth"/"2022_observed.csv")
     oracle = read_json(data/"truth"/"oracle_metrics.json")

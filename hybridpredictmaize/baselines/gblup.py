@@ -465,13 +465,17 @@ def fit_store_gblup(store,                    # a prepared store (`open_store`) 
                         gxe=model == "gblup-gxe", var=var, tol=tol, max_iter=max_iter)
     G_cross = G_all[:, tr_h]
     g_hat = G_cross @ fit["g_weights"]
+    g_hat = g_hat - g_hat[tr_h].mean()                                 # centred on the training hybrids
     ge_feat = (G_cross @ fit["ge_weights"]) @ W if model == "gblup-gxe" else None
-    env_model = (env_model or EnvMeanModel()).fit(store, env_means=pd.Series(fit["beta"], index=train_envs))
+    if ge_feat is not None: ge_feat = ge_feat - ge_feat[tr_h].mean(0)   # G×E re-ranks hybrids: no shift of a new Env's mean
+    genetic = g_hat[hi] + ((ge_feat[hi] * W[e_local]).sum(1) if ge_feat is not None else 0.0)
+    env_mean = pd.Series(rec.Yield_Mg_ha.to_numpy() - genetic).groupby(e_local).mean().sort_index().to_numpy()
+    env_model = (env_model or EnvMeanModel()).fit(store, env_means=pd.Series(env_mean, index=train_envs))
     info = dict(n_records=len(rec), n_train_hybrids=len(tr_h), n_train_envs=len(train_envs), cg_iterations=fit["n_iter"],
                 cg_residual=fit["residual"], kernel=kernel, n_env_features=int(W.shape[1]),
                 env_model=env_model.chosen_, env_model_loyo_rmse=float(env_model.loyo_.loc[env_model.chosen_, "rmse"]),
                 env_model_cv_by=env_model.cv_by_)
-    return StoreGBLUP(model, list(geno.ids), g_hat, ge_feat, train_envs, fit["beta"], scaler, scale, env_model, fit["var"], info)
+    return StoreGBLUP(model, list(geno.ids), g_hat, ge_feat, train_envs, env_mean, scaler, scale, env_model, fit["var"], info)
 
 # %% ../../nbs/40_baselines.gblup.ipynb #3585af12
 @patch
