@@ -15,6 +15,7 @@ from scipy.special import ndtri
 import hybridpredictmaize
 from .core import HpmError, DataError, config_from_dict, atomic_write, write_json, read_json, mark_complete, is_complete, progress
 from .data.environments import parse_env
+from .evaluate import summarize, write_metrics, read_metrics
 
 # %% auto #0
 __all__ = ['PRESETS', 'TRAIN_DIR', 'TEST_DIR', 'TRUTH_DIR', 'FILES', 'TRAIT_COLUMNS', 'META_COLUMNS', 'TEST_META_COLUMNS',
@@ -25,8 +26,8 @@ __all__ = ['PRESETS', 'TRAIN_DIR', 'TEST_DIR', 'TRUTH_DIR', 'FILES', 'TRAIT_COLU
            'write_table', 'trial_design', 'make_pedigree', 'snp_map', 'GenomeSimulator', 'site_weather',
            'texture_class', 'env_soil', 'environment_model', 'choose_qtl', 'qtl_columns', 'genetic_model',
            'field_trials', 'trait_table', 'meta_table', 'soil_table', 'ec_table', 'vcf_header', 'vcf_lines',
-           'write_genotypes', 'weather_table', 'env_scores', 'simulate', 'Truth', 'load_truth', 'plot_env_yields',
-           'plot_weather', 'ld_decay', 'variance_table']
+           'write_genotypes', 'weather_table', 'simulate', 'Truth', 'load_truth', 'plot_env_yields', 'plot_weather',
+           'ld_decay', 'variance_table']
 
 # %% ../nbs/20_simulate.ipynb #8565ff62
 @dataclass
@@ -934,21 +935,6 @@ def weather_table(env:pd.DataFrame, # environments to write
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=WEATHER_COLUMNS)
     return out[TEST_WEATHER_COLUMNS if test else WEATHER_COLUMNS]
 
-# %% ../nbs/20_simulate.ipynb #0e3f2639
-def env_scores(df:pd.DataFrame,      # records with Env, predictions and observations
-               pred:str,             # prediction column
-               obs:str="Yield_Mg_ha") -> dict: # observation column
-    "Per-Env RMSE and Pearson r of `pred` against `obs`, their means over Env and the pooled values."
-    per = []
-    for en, g in df.groupby("Env", sort=True):
-        e = g[pred] - g[obs]
-        r = float(np.corrcoef(g[pred], g[obs])[0, 1]) if len(g) > 2 and g[pred].std() > 0 else float("nan")
-        per.append(dict(Env=en, n=len(g), rmse=float(np.sqrt((e ** 2).mean())), r=r))
-    p = pd.DataFrame(per)
-    return dict(mean_env_rmse=float(p.rmse.mean()), mean_env_r=float(p.r.mean()),
-                pooled_rmse=float(np.sqrt(((df[pred] - df[obs]) ** 2).mean())), pooled_r=float(np.corrcoef(df[pred], df[obs])[0, 1]),
-                per_env=per)
-
 # %% ../nbs/20_simulate.ipynb #f2f91fef
 def _variance_shares(plots:pd.DataFrame, gen:pd.DataFrame) -> dict:
     "Realised share of each component in the plot yields of genotyped hybrids (all trials)."
@@ -1019,13 +1005,13 @@ def simulate(out_dir,                    # folder to write (created if needed)
                           has_weather=has_w, has_soil=has_soil, has_ec=has_ec)
     _write_csv(out/FILES["envs"], envs_out)
     _write_csv(out/FILES["qtl"], qtl)
-    oracle = env_scores(obs, "expected")
+    oracle = summarize(obs, "expected")
     params = dict(stamp, version=hybridpredictmaize.__version__, gxe_covariates=GXE_COVARIATES,
                   counts=dict(hybrids=len(hyb), genotyped=int(hyb.vcf.sum()), snps=len(snps), train_env=len(tr), test_env=len(te),
                               train_plots=int((~plots.Env.isin(te.Env)).sum()), template_rows=len(obs), qtl=len(qtl)),
                   variance_shares=_variance_shares(plots, gen))
     write_json(out/FILES["params"], params)
-    write_json(out/FILES["oracle"], oracle)
+    write_metrics(out/FILES["oracle"], oracle)
     mark_complete(out, stamp)
     return out
 
@@ -1049,7 +1035,7 @@ def load_truth(path) -> Truth: # a folder written by `simulate` (or its truth/ f
         raise DataError("no simulation truth here", file=t, hint="point to a folder written by `hpm simulate` (it holds truth/params.json)")
     rd = lambda f: pd.read_csv(path/FILES[f], keep_default_na=False, na_values=[""])
     return Truth(path=path, params=read_json(path/FILES["params"]), genetic=rd("genetic").set_index("Hybrid"),
-                 envs=rd("envs").set_index("Env"), qtl=rd("qtl"), observed=rd("observed"), oracle=read_json(path/FILES["oracle"]))
+                 envs=rd("envs").set_index("Env"), qtl=rd("qtl"), observed=rd("observed"), oracle=read_metrics(path/FILES["oracle"]))
 
 # %% ../nbs/20_simulate.ipynb #753d6b2f
 def plot_env_yields(folder,           # a G2F folder (with truth/ when simulated)
