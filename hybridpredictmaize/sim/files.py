@@ -11,14 +11,15 @@ import datetime as dt, math
 import numpy as np
 import pandas as pd
 from ..core import atomic_write, progress
+from ..data.genotypes import write_vcf
 from .truth import CHROM_LENGTHS, GenomeSimulator, SimConfig, _experiment, rng_for
 
 # %% auto #0
 __all__ = ['TRAIN_DIR', 'TEST_DIR', 'TRUTH_DIR', 'FILES', 'TRAIT_COLUMNS', 'META_COLUMNS', 'TEST_META_COLUMNS', 'SOIL_COLUMNS',
            'TEST_SOIL_COLUMNS', 'WEATHER_VARIABLES', 'WEATHER_COLUMNS', 'TEST_WEATHER_COLUMNS', 'HYBRID_INFO_COLUMNS',
            'TEMPLATE_COLUMNS', 'EC_PERIODS', 'EC_VARIABLES', 'TRAIT_DATE_STYLE', 'SOIL_DATE_STYLE', 'ec_columns',
-           'format_date', 'write_table', 'trait_table', 'meta_table', 'soil_table', 'ec_table', 'vcf_header',
-           'vcf_lines', 'write_genotypes', 'weather_table']
+           'format_date', 'write_table', 'trait_table', 'meta_table', 'soil_table', 'ec_table', 'write_genotypes',
+           'weather_table']
 
 # %% ../../nbs/21_sim.files.ipynb #06082563
 TRAIN_DIR, TEST_DIR, TRUTH_DIR = "Training_Data", "Testing_Data", "truth"
@@ -274,30 +275,6 @@ def ec_table(env:pd.DataFrame, # environments with their standardised covariates
     out = pd.DataFrame(vals, columns=names); out.insert(0, "Env", env.Env.values)
     return out
 
-# %% ../../nbs/21_sim.files.ipynb #3fabc041
-_GT_WORDS = np.frombuffer(b"0/0\t0/1\t1/1\t./.\t", np.uint32)  # one 4-byte word per call: GT + tab
-
-def vcf_header(snps:pd.DataFrame, # the SNP map (for the contigs)
-               samples:list,      # sample (hybrid) names
-               source:str) -> bytes: # the `##source` line
-    "The VCFv4.2 meta lines and column header."
-    lens = {c: CHROM_LENGTHS[c - 1] for c in sorted(snps.chrom.unique())}
-    lines = ["##fileformat=VCFv4.2", f"##source={source}"] + [f"##contig=<ID={c},length={L}>" for c, L in lens.items()]
-    lines += ['##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-              "#" + "\t".join(["CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT"] + list(samples))]
-    return ("\n".join(lines) + "\n").encode()
-
-def vcf_lines(snps:pd.DataFrame,   # the chunk's SNPs: chrom, pos, snp_id, ref, alt
-              dosage:np.ndarray) -> bytes: # (n_samples, n_snps) int8 ALT counts, -1 missing
-    "VCF body lines of `snps` (a chunk) for `dosage` int8 (n_samples, n_snps) with -1 = missing."
-    codes = np.ascontiguousarray(np.where(dosage < 0, 3, dosage).T)        # (snps, samples)
-    m, n = codes.shape
-    body = _GT_WORDS[codes].view(np.uint8).reshape(m, n * 4)               # (snps, 4 * samples) bytes
-    body[:, -1] = ord("\n")
-    prefix = [f"{c}\t{p}\t{i}\t{r}\t{a}\t.\tPASS\t.\tGT\t".encode() for c, p, i, r, a in
-              zip(snps.chrom.values, snps.pos.values, snps.snp_id.values, snps.ref.values, snps.alt.values)]
-    return b"".join(x for k, pre in enumerate(prefix) for x in (pre, body[k].data))
-
 # %% ../../nbs/21_sim.files.ipynb #495521b1
 def write_genotypes(path,               # the VCF to write
                     cfg:SimConfig,      # the simulation settings
@@ -317,8 +294,7 @@ def write_genotypes(path,               # the VCF to write
     qd = np.zeros((len(hyb), len(cols)), np.int8)
     rows = np.flatnonzero((hyb.kind != "commercial").values)
     n_chunks = -(-len(snps) // cfg.vcf_chunk)
-    with atomic_write(path, "wb") as f:
-        f.write(vcf_header(snps, samples, source))
+    def blocks():   # SNP-major blocks of the VCF's hybrids; keeps the QTL dosages of all hybrids on the way
         for start, stop, alleles in progress(gs.chunks(), desc="genotypes", total=n_chunks, unit="chunk"):
             dos = gs.hybrid_dosage(alleles, p1, p2)
             lo, hi = np.searchsorted(cols, [start, stop])
@@ -326,7 +302,9 @@ def write_genotypes(path,               # the VCF to write
             out = dos[in_vcf]
             miss = rng_for(seed, "gt_missing", start).random(out.shape, dtype=np.float32) < cfg.gt_missing
             out[miss] = -1
-            f.write(vcf_lines(snps.iloc[start:stop], out))
+            yield out.T   # (samples, snps) -> (snps, samples)
+    lens = {str(c): CHROM_LENGTHS[c - 1] for c in sorted(snps.chrom.unique())}
+    write_vcf(path, blocks(), samples, snps, source=source, contig_lengths=lens)
     return qd
 
 # %% ../../nbs/21_sim.files.ipynb #9e3d45df
