@@ -134,15 +134,6 @@ def _none_to_nan(o, key=None):
     if isinstance(o, dict): return {k: _none_to_nan(v, k) for k, v in o.items()}
     return float("nan") if o is None and key in ("r", "rmse", "bias", "mean_env_r", "mean_env_rmse", "pooled_r", "pooled_rmse") else o
 
-def _normalize_summary(s:dict)->dict:
-    "A summary from elsewhere (e.g. the simulator's oracle_metrics.json) in `summarize`'s layout."
-    s = _none_to_nan(dict(s))
-    for k in ("mean_env_rmse", "mean_env_r", "pooled_rmse", "pooled_r"): s.setdefault(k, float("nan"))
-    pe = s.get("per_env")
-    if isinstance(pe, list):   # [{"Env": ..., "n": ..., "rmse": ..., "r": ...}, ...] -> {Env: {...}}
-        s["per_env"] = {str(r["Env"]): _none_to_nan({k: v for k, v in r.items() if k != "Env"}) for r in pe}
-    return s
-
 def metrics_json(results:dict,            # model name -> prediction frame
                  truth:pd.DataFrame|None=None, # observed records, or None when each frame has `pred` and `Yield_Mg_ha`
                  oracle=None,             # oracle predictions (frame) or an oracle summary (dict), or None
@@ -150,7 +141,7 @@ def metrics_json(results:dict,            # model name -> prediction frame
     "`{model_name: summarize(...)}` for every model (and `oracle` when given)."
     out = {name: summarize(score_frame(df, truth, name=name)) for name, df in results.items()}
     if isinstance(oracle, pd.DataFrame): out["oracle"] = summarize(score_frame(oracle, truth, name="oracle"))
-    elif isinstance(oracle, dict): out["oracle"] = _normalize_summary(oracle)
+    elif isinstance(oracle, dict): out["oracle"] = _none_to_nan(dict(oracle))   # a summary, e.g. read from JSON
     elif oracle is not None: raise HpmError(f"oracle must be a prediction frame or a summary dict, not {type(oracle).__name__}")
     return out
 

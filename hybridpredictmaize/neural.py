@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from .core import HpmError, warn_dropped, seed_everything, pick_device, write_json, read_json, mark_complete
 from .evaluate import summarize
 from .train import (TrainConfig, TargetScaler, DistContext, dist_setup, dist_cleanup, resolve_amp, make_optimizer,
-                                      config_diff, load_weights, load_checkpoint, predict_dataset, train_loop)
+                                      config_diff, load_weights, load_checkpoint, predict_dataset, train_step, train_loop)
 import hybridpredictmaize
 
 # %% auto #0
@@ -270,12 +270,13 @@ class GenotypeRegressor:
         self.model_ = HybridYieldModel(self._config(X.shape[1]))
         self.scaler_ = TargetScaler.fit(y)
         xt = torch.as_tensor(X.astype(np.int8)); yt = torch.as_tensor(self.scaler_.transform(y), dtype=torch.float32)
-        opt = make_optimizer(self.model_, TrainConfig(lr=self.lr, weight_decay=self.weight_decay))
+        cfg = TrainConfig(lr=self.lr, weight_decay=self.weight_decay, warmup_frac=0, min_lr_frac=1, grad_clip=0)  # constant lr
+        opt, step = make_optimizer(self.model_, cfg), 0
         for _ in range(self.epochs):
             self.model_.train()
             for idx in torch.randperm(len(xt)).split(self.batch_size):
                 loss = F.mse_loss(self.model_(xt[idx], None, None, None), yt[idx]) + self.model_.penalty() / len(xt)
-                opt.zero_grad(); loss.backward(); opt.step()
+                train_step(self.model_, opt, loss, cfg, step, 1); step += 1
         self.model_.eval()
         return self
 

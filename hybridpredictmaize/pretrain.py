@@ -14,8 +14,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import HpmError, seed_everything, pick_device, write_json, mark_complete, progress
-from .train import (TrainConfig, lr_at, make_optimizer, resolve_amp, save_checkpoint, load_checkpoint,
-                                      _epoch_seed, _save_tensors, _write_log)
+from .train import (TrainConfig, make_optimizer, resolve_amp, train_step, resume_state, save_checkpoint,
+                                      load_checkpoint, _epoch_seed, _save_tensors, _write_log)
 from .neural import _open, store_signature
 
 # %% auto #0
@@ -81,15 +81,13 @@ def _pretrain_epoch(model, opt, genotypes, rows, cfg, epoch, step, total, rate, 
     order = np.random.default_rng([cfg.seed, epoch]).permutation(rows)
     tot = n = 0
     for i in progress(range(0, len(order), cfg.batch_size), desc=f"pretrain epoch {epoch + 1}/{cfg.epochs}", leave=False, unit="batch"):
-        for gr in opt.param_groups: gr["lr"] = lr_at(step, total, cfg)
         geno = torch.from_numpy(genotypes.rows(np.sort(order[i:i + cfg.batch_size])))
         x, hide = mask_dosage(geno, rate)
         with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
             logits = model(x.to(device))
         loss = F.cross_entropy(logits.float()[hide.to(device)], geno.to(device)[hide.to(device)].long())
-        opt.zero_grad(set_to_none=True); loss.backward()
-        if cfg.grad_clip > 0: nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-        opt.step(); step += 1; tot += loss.item() * len(geno); n += len(geno)
+        train_step(model, opt, loss, cfg, step, total)
+        step += 1; tot += loss.item() * len(geno); n += len(geno)
     return tot / max(n, 1), step
 
 # %% ../nbs/52_pretrain.ipynb #f85ca631
@@ -130,9 +128,8 @@ def pretrain_genotype(store,                       # the prepared store (or its 
     opt = make_optimizer(model, cfg)
     ck, mcfg = run_dir/"checkpoints", {"genotype": asdict(gcfg), "mask_rate": mask_rate, "val_frac": val_frac}
     start, step, best, best_epoch, log = 0, 0, math.inf, 0, []
-    if (ck/"last.json").exists():
-        if not resume: raise HpmError(f"{run_dir} already holds a pre-training run; pass resume=True (hpm pretrain --resume) or choose another folder")
-        st = load_checkpoint(ck, model, opt, "last", expect_model_config=mcfg)
+    st = resume_state(run_dir, model, opt, resume, mcfg, "a pre-training run", "hpm pretrain --resume")
+    if st is not None:
         start, step, best, best_epoch, log = st["epoch"], st["step"], st["best"], st["best_epoch"], st["log"]
     total = cfg.epochs * math.ceil(len(tr_rows) / cfg.batch_size)
     for epoch in range(start, cfg.epochs):

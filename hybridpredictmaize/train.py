@@ -25,7 +25,7 @@ from .evaluate import summarize, plot_learning_curve
 __all__ = ['TrainConfig', 'DistContext', 'dist_setup', 'dist_cleanup', 'param_groups', 'make_optimizer', 'lr_at', 'TargetScaler',
            'resolve_amp', 'optimizer_to_flat', 'optimizer_from_flat', 'weights_sha256', 'save_checkpoint',
            'config_diff', 'load_weights', 'load_checkpoint', 'epoch_loader', 'model_inputs', 'predict_dataset',
-           'train_loop']
+           'train_step', 'resume_state', 'train_loop']
 
 # %% ../nbs/50_train.ipynb #4d944856
 @dataclass
@@ -336,6 +336,43 @@ def _gather(t:torch.Tensor, ctx:DistContext)->torch.Tensor:
     dist.all_gather(parts, t)
     return torch.cat(parts).cpu()
 
+# %% ../nbs/50_train.ipynb #7f56dbd2
+def train_step(model:nn.Module,             # the model (DDP-wrapped or not)
+               opt:torch.optim.Optimizer,   # its optimizer
+               loss:torch.Tensor,           # the batch's loss
+               cfg:TrainConfig,             # gives the schedule (lr, warmup_frac, min_lr_frac) and grad_clip
+               step:int,                    # optimizer steps taken so far (0-based)
+               total:int,                   # steps of the whole run
+               scaler=None,                 # the fp16 `torch.amp.GradScaler`, or None
+              )->None:
+    "One optimizer step on `loss`: the scheduled learning rate, backward, gradient clipping, AdamW step."
+    if not torch.isfinite(loss):
+        raise HpmError(f"the training loss became {loss.item()} at step {step}; lower the learning rate (now {cfg.lr}) "
+                       "or set amp='off'")
+    for g in opt.param_groups: g["lr"] = lr_at(step, total, cfg)
+    scaler = scaler or torch.amp.GradScaler("cpu", enabled=False)
+    opt.zero_grad(set_to_none=True)
+    scaler.scale(loss).backward()
+    if cfg.grad_clip > 0:
+        scaler.unscale_(opt); nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+    scaler.step(opt); scaler.update()
+
+# %% ../nbs/50_train.ipynb #dd98357b
+def resume_state(run_dir,                   # the run folder (its `checkpoints/`)
+                 model:nn.Module,           # the model to load the weights into
+                 opt:torch.optim.Optimizer, # the optimizer to load the state into
+                 resume:bool,               # continuing the run was asked for
+                 model_config:dict,         # the run's model config: a checkpoint of another one is refused
+                 what:str="a training run", # what the folder holds, for the message
+                 command:str="hpm fit --resume", # the command that resumes it
+                )->dict|None:
+    "The state of the run's last checkpoint, loaded into `model` and `opt`; None for a new run; an HpmError without `resume`."
+    ck = Path(run_dir)/"checkpoints"
+    if not (ck/"last.json").exists(): return None
+    if not resume: raise HpmError(f"{run_dir} already holds {what}; pass resume=True ({command}) to continue it, or choose "
+                                  "another run folder")
+    return load_checkpoint(ck, model, opt, "last", expect_model_config=model_config)
+
 # %% ../nbs/50_train.ipynb #cf08dab8
 def _epoch_seed(seed:int, epoch:int)->int: return (seed * 1_000_003 + epoch * 7919 + 17) % 2**63
 
@@ -345,21 +382,13 @@ def _train_epoch(model, opt, scaler, loader, cfg, ctx, step, total, y_scaler, am
     tot, n = torch.zeros((), dtype=torch.float64), 0
     bar = _bar(loader, desc, ctx)
     for batch in bar:
-        for g in opt.param_groups: g["lr"] = lr_at(step, total, cfg)
         y = ((batch["y"].double() - y_scaler.mean) / y_scaler.std).float().to(ctx.device)
         with torch.autocast(ctx.device.type, dtype=amp, enabled=amp is not None):
             pred = model(*model_inputs(batch, ctx.device))
         loss = F.mse_loss(pred.float(), y)
         pen = getattr(_model_of(model), "penalty", None)
         if pen is not None: loss = loss + pen().to(loss.device) / n_train
-        if not torch.isfinite(loss):
-            raise HpmError(f"the training loss became {loss.item()} at step {step}; lower the learning rate (now {cfg.lr}) "
-                           "or set amp='off'")
-        opt.zero_grad(set_to_none=True)
-        scaler.scale(loss).backward()
-        if cfg.grad_clip > 0:
-            scaler.unscale_(opt); nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-        scaler.step(opt); scaler.update()
+        train_step(model, opt, loss, cfg, step, total, scaler)
         tot += loss.detach().double().cpu() * len(y); n += len(y); step += 1
         if hasattr(bar, "set_postfix"): bar.set_postfix(loss=f"{loss.item():.4f}", refresh=False)
     return _allreduce_mean(tot, n, ctx), step
@@ -420,10 +449,8 @@ def train_loop(model:nn.Module,               # the model (not yet wrapped in DD
     scaler = torch.amp.GradScaler(ctx.device.type, enabled=amp == torch.float16)
     base = {"model_config": model_config or {}, "train_config": asdict(cfg), "target_scaler": asdict(y_scaler), **(extra or {})}
     log, start, step, best, best_epoch, bad = [], 0, 0, math.inf, 0, 0
-    if (ck/"last.json").exists():
-        if not resume: raise HpmError(f"{run_dir} already holds a training run; pass resume=True (hpm fit --resume) to "
-                                      "continue it, or choose another run folder")
-        st = load_checkpoint(ck, model, opt, "last", expect_model_config=model_config or {})
+    st = resume_state(run_dir, model, opt, resume, model_config or {})
+    if st is not None:
         start, step, best, best_epoch, bad = st["epoch"], st["step"], st["best"], st["best_epoch"], st["bad_epochs"]
         log = st["log"]
         if st.get("grad_scaler"): scaler.load_state_dict(st["grad_scaler"])

@@ -27,7 +27,9 @@ def write_vcf(path,          # the VCF to write (`.gz` ends are gzip-compressed)
               dosage,        # int8 (n_samples, n_snps), or an iterable of SNP-major int8 blocks (c, n_samples)
               samples,       # sample ids, one per row of `dosage`
               snps:pd.DataFrame, # one row per SNP: `chrom`, `pos`, and optionally `snp_id`, `ref`, `alt`
-              phased:bool=False):  # write `0|1` instead of `0/1`
+              phased:bool=False,   # write `0|1` instead of `0/1`
+              source:str|None=None, # text of a `##source` line (None: no such line)
+              contig_lengths:dict|None=None): # contig -> length in bp, written in the `##contig` lines
     "Write a GT-only VCF from 0/1/2/-1 dosages; returns the path."
     path, n = Path(path), len(samples)
     blocks = [np.asarray(dosage).T] if isinstance(dosage, np.ndarray) else dosage
@@ -39,9 +41,12 @@ def write_vcf(path,          # the VCF to write (`.gz` ends are gzip-compressed)
     if phased: words = np.frombuffer(b"0|0\t0|1\t1|1\t.|.\t", dtype="<u4")
     opener = gzip.open if path.suffix == ".gz" else open
     with atomic_path(path) as tmp, opener(tmp, "wb") as f:
-        f.write(b'##fileformat=VCFv4.2\n##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n')
-        f.write("".join(f"##contig=<ID={c}>\n" for c in dict.fromkeys(chrom)).encode())
-        f.write(("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(map(str, samples)) + "\n").encode())
+        lens = contig_lengths or {}
+        head = ["##fileformat=VCFv4.2"] + ([f"##source={source}"] if source else [])
+        head += [f"##contig=<ID={c},length={lens[c]}>" if c in lens else f"##contig=<ID={c}>" for c in dict.fromkeys(chrom)]
+        head += ['##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+                 "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(map(str, samples))]
+        f.write(("\n".join(head) + "\n").encode())
         j = 0
         for block in blocks:
             block = np.ascontiguousarray(block)
