@@ -91,7 +91,7 @@ class _IntCross:
     "Exact `Z_a Z_bᵀ`: int8 products summed in int32, centring as rank-one corrections, missing calls as sparse ones."
     def __init__(self, n_a:int, n_b:int, sym:bool, tile:int=1024):
         import torch
-        self.acc, self.corr, self.rr = torch.zeros((n_a, n_b), dtype=torch.int32), None, None
+        self.acc, self.corr = torch.zeros((n_a, n_b), dtype=torch.int32), None
         self.lin_a, self.lin_b, self.sq_a, self.sq_b = np.zeros(n_a), np.zeros(n_b), np.zeros(n_a), np.zeros(n_b)
         self.cc, self.sym, self.tile = 0.0, sym, tile
 
@@ -107,7 +107,7 @@ def add(self:_IntCross,
         da, db,      # int8 dosages (missing = 0) of the rows of a and of b (None when symmetric)
         c,           # 2p of these SNPs
         ra, rb,      # sparse (n, k) matrices with c_j at the missing calls (None if there are none)
-        zta, ztb):   # Ẑᵀ = (D − c)ᵀ (k, n) in the float precision asked, needed only when there are missing calls
+        zta, ztb):   # (k, n) float matrices for the sparse products (see `_prepared`), None without missing calls
     "Add one block of SNPs."
     import torch
     A = torch.from_numpy(da)
@@ -121,12 +121,9 @@ def add(self:_IntCross,
     self.cc += float(c @ c)
     parts = ([ra @ zta] if ra is not None else []) if self.sym else \
             ([ra @ ztb] if ra is not None else []) + ([(rb @ zta).T] if rb is not None else [])
-    for part in parts:
+    for part in parts:     # R Ẑᵀ + Ẑ Rᵀ + R Rᵀ = R Wᵀ + W Rᵀ with W = Ẑ + R/2 (symmetric); R_a Z_bᵀ + Ẑ_a R_bᵀ (cross)
         if self.corr is None: self.corr = np.zeros(self.acc.shape)
         self.corr += part
-    if ra is not None and (self.sym or rb is not None):
-        rr = ra @ (ra if self.sym else rb).T
-        self.rr = rr if self.rr is None else self.rr + rr
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3f6
 @patch
@@ -140,8 +137,7 @@ def result(self:_IntCross):
     if self.corr is not None:
         X += self.corr
         if self.sym: X += self.corr.T
-    if self.rr is not None: X += self.rr.toarray()
-    self.corr = self.rr = None
+    self.corr = None
     return X, self.sq_a + self.cc, sq_b + self.cc
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3f8
@@ -171,15 +167,17 @@ def _paired_blocks(a, b, chunk_snps:int):
         raise DataError(f"new individuals have more SNPs than the {p} training markers")
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fa
-def _int_block(blk, c, dtype:str="float32"):
-    "int8 dosages with missing = 0, the sparse matrix of `c_j` at the missing calls and Ẑᵀ = (D − c)ᵀ in `dtype` (None without missing)."
+def _int_block(blk, c, dtype:str="float32", at_missing:float=-1.0):
+    "int8 dosages (missing = 0), the sparse R (`c_j` at missing calls) and (D − c)ᵀ with `at_missing`·c_j at missing calls (None, None without)."
     import scipy.sparse as sp
     miss = blk < 0
     d = np.require(np.where(miss, 0, blk), np.int8, ["C", "W"])    # a writable copy: torch shares its memory
     if not miss.any(): return d, None, None
     rows, cols = np.nonzero(miss)
     r = sp.csr_array((c[cols].astype(dtype), (rows, cols)), shape=blk.shape)
-    return d, r, _zt(d, c, dtype)
+    zt = _zt(d, c, dtype)
+    zt[cols, rows] = at_missing * c[cols]
+    return d, r, zt
 
 def _zt(d, c, dtype): return np.ascontiguousarray(d.T, dtype=dtype) - c.astype(dtype)[:, None]
 
@@ -193,8 +191,8 @@ def _prepared(a, b, freqs, chunk_snps:int, use_int:bool, dtype:str):
             yield blk.shape[1], f, None, (za, None if blk_b is None else _centre(blk_b, f, dtype)[0]); continue
         if f is None: f = _freqs(blk)
         c = 2 * f
-        da, ra, zta = _int_block(blk, c, dtype)
-        db, rb, ztb = (None, None, None) if blk_b is None else _int_block(blk_b, c, dtype)
+        da, ra, zta = _int_block(blk, c, dtype, -0.5 if blk_b is None else -1.0)   # W = Ẑ + R/2, or Ẑ_a
+        db, rb, ztb = (None, None, None) if blk_b is None else _int_block(blk_b, c, dtype, 0.0)   # Z_b
         if rb is not None and zta is None: zta = _zt(da, c, dtype)
         if ra is not None and blk_b is not None and ztb is None: ztb = _zt(db, c, dtype)
         yield blk.shape[1], f, (da, db, c, ra, rb, zta, ztb), None
