@@ -88,36 +88,56 @@ def _dot64(d, c, rows:int=512):
     return np.concatenate([d[i:i + rows].astype(np.float64) @ c for i in range(0, len(d), rows)] or [np.zeros(0)])
 
 class _IntCross:
-    "Exact `Z_a Z_bᵀ` over SNPs without missing calls: int8 products summed in int32, centring as rank-one corrections."
+    "Exact `Z_a Z_bᵀ`: int8 products summed in int32, centring as rank-one corrections, missing calls as sparse ones."
     def __init__(self, n_a:int, n_b:int, sym:bool, tile:int=1024):
         import torch
-        self.acc = torch.zeros((n_a, n_b), dtype=torch.int32)
+        self.acc, self.corr = torch.zeros((n_a, n_b), dtype=torch.int32), None
         self.lin_a, self.lin_b, self.sq_a, self.sq_b = np.zeros(n_a), np.zeros(n_b), np.zeros(n_a), np.zeros(n_b)
         self.cc, self.sym, self.tile = 0.0, sym, tile
 
-    def add(self, da, db, c):
-        "Add int8 dosage columns `da` (and `db`, None when symmetric), centred by `c` = 2p."
-        import torch
-        A = torch.from_numpy(da)
-        if self.sym:     # lower triangle only, in bands of rows: (i0:i1, 0:i1)
-            for i0 in range(0, len(da), self.tile):
-                i1 = min(len(da), i0 + self.tile)
-                self.acc[i0:i1, :i1].add_(torch._int_mm(A[i0:i1], A[:i1].T))
-        else: self.acc.add_(torch._int_mm(A, torch.from_numpy(db).T))
-        la = _dot64(da, c); self.lin_a += la; self.sq_a += (da * da).sum(1, dtype=np.int64) - 2 * la
-        if not self.sym:
-            lb = _dot64(db, c); self.lin_b += lb; self.sq_b += (db * db).sum(1, dtype=np.int64) - 2 * lb
-        self.cc += float(c @ c)
+    def _lin(self, d, c, r):
+        "D c, and ‖ẑ‖² − Σ r² per row (the squared norms of the rows of Z without their cc term)."
+        l = _dot64(d, c)
+        sq = (d * d).sum(1, dtype=np.int64) - 2 * l
+        return l, sq if r is None else sq - np.asarray(r.multiply(r).sum(1)).ravel()
+
+# %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fe
+@patch
+def add(self:_IntCross,
+        da, db,      # int8 dosages (missing = 0) of the rows of a and of b (None when symmetric)
+        c,           # 2p of these SNPs
+        ra, rb,      # sparse (n, k) matrices with c_j at the missing calls (None if there are none)
+        zta, ztb):   # (k, n) float matrices for the sparse products (see `_prepared`), None without missing calls
+    "Add one block of SNPs."
+    import torch
+    A = torch.from_numpy(da)
+    if self.sym:     # lower triangle only, in bands of rows: (i0:i1, 0:i1)
+        for i0 in range(0, len(da), self.tile):
+            i1 = min(len(da), i0 + self.tile)
+            self.acc[i0:i1, :i1].add_(torch._int_mm(A[i0:i1], A[:i1].T))
+    else: self.acc.add_(torch._int_mm(A, torch.from_numpy(db).T))
+    la, sa = self._lin(da, c, ra); self.lin_a += la; self.sq_a += sa
+    if not self.sym: lb, sb = self._lin(db, c, rb); self.lin_b += lb; self.sq_b += sb
+    self.cc += float(c @ c)
+    parts = ([ra @ zta] if ra is not None else []) if self.sym else \
+            ([ra @ ztb] if ra is not None else []) + ([(rb @ zta).T] if rb is not None else [])
+    for part in parts:     # R Ẑᵀ + Ẑ Rᵀ + R Rᵀ = R Wᵀ + W Rᵀ with W = Ẑ + R/2 (symmetric); R_a Z_bᵀ + Ẑ_a R_bᵀ (cross)
+        if self.corr is None: self.corr = np.zeros(self.acc.shape)
+        self.corr += part
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3f6
 @patch
 def result(self:_IntCross):
-    "(cross-products, squared norms of the rows of a, of b) in float64; the accumulator is released."
+    "(cross-products, squared norms of the rows of a, of b) in float64; the accumulators are released."
     X = self.acc.numpy().astype(np.float64); del self.acc
     lin_b, sq_b = (self.lin_a, self.sq_a) if self.sym else (self.lin_b, self.sq_b)
     if self.sym:         # mirror the lower triangle, band by band
         for i0 in range(0, len(X), self.tile): X[i0:i0 + self.tile, i0 + self.tile:] = X[i0 + self.tile:, i0:i0 + self.tile].T
     X -= self.lin_a[:, None]; X -= lin_b[None, :]; X += self.cc
+    if self.corr is not None:
+        X += self.corr
+        if self.sym: X += self.corr.T
+    self.corr = None
     return X, self.sq_a + self.cc, sq_b + self.cc
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3f8
@@ -147,8 +167,22 @@ def _paired_blocks(a, b, chunk_snps:int):
         raise DataError(f"new individuals have more SNPs than the {p} training markers")
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fa
+def _int_block(blk, c, dtype:str="float32", at_missing:float=-1.0):
+    "int8 dosages (missing = 0), the sparse R (`c_j` at missing calls) and (D − c)ᵀ with `at_missing`·c_j at missing calls (None, None without)."
+    import scipy.sparse as sp
+    miss = blk < 0
+    d = np.require(np.where(miss, 0, blk), np.int8, ["C", "W"])    # a writable copy: torch shares its memory
+    if not miss.any(): return d, None, None
+    rows, cols = np.nonzero(miss)
+    r = sp.csr_array((c[cols].astype(dtype), (rows, cols)), shape=blk.shape)
+    zt = _zt(d, c, dtype)
+    zt[cols, rows] = at_missing * c[cols]
+    return d, r, zt
+
+def _zt(d, c, dtype): return np.ascontiguousarray(d.T, dtype=dtype) - c.astype(dtype)[:, None]
+
 def _prepared(a, b, freqs, chunk_snps:int, use_int:bool, dtype:str):
-    "Per SNP block: `(n_snps, freqs, (da, db, 2p) int8 part or None, (za, zb) float part or None)`."
+    "Per SNP block: `(n_snps, freqs, int8 part or None, (za, zb) float part or None)`."
     for j, blk, blk_b in _paired_blocks(a, b, chunk_snps):
         f = None if freqs is None else np.asarray(freqs, dtype=np.float64)[j:j + blk.shape[1]]
         if f is not None and f.shape[0] != blk.shape[1]: raise DataError(f"allele frequencies cover {j + f.shape[0]} SNPs, the markers have more")
@@ -156,15 +190,12 @@ def _prepared(a, b, freqs, chunk_snps:int, use_int:bool, dtype:str):
             za, f = _centre(blk, f, dtype)
             yield blk.shape[1], f, None, (za, None if blk_b is None else _centre(blk_b, f, dtype)[0]); continue
         if f is None: f = _freqs(blk)
-        ok = ~(blk < 0).any(0)
-        if blk_b is not None: ok &= ~(blk_b < 0).any(0)
-        cols = lambda x, sel: None if x is None else np.ascontiguousarray(x if sel is True else x[:, sel], dtype=np.int8)
-        ints = (cols(blk, True if ok.all() else ok), cols(blk_b, True if ok.all() else ok), 2 * f[ok]) if ok.any() else None
-        floats = None
-        if not ok.all():
-            za = _centre(blk[:, ~ok], f[~ok], dtype)[0]
-            floats = (za, None if blk_b is None else _centre(blk_b[:, ~ok], f[~ok], dtype)[0])
-        yield blk.shape[1], f, ints, floats
+        c = 2 * f
+        da, ra, zta = _int_block(blk, c, dtype, -0.5 if blk_b is None else -1.0)   # W = Ẑ + R/2, or Ẑ_a
+        db, rb, ztb = (None, None, None) if blk_b is None else _int_block(blk_b, c, dtype, 0.0)   # Z_b
+        if rb is not None and zta is None: zta = _zt(da, c, dtype)
+        if ra is not None and blk_b is not None and ztb is None: ztb = _zt(db, c, dtype)
+        yield blk.shape[1], f, (da, db, c, ra, rb, zta, ztb), None
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fb
 def cross_products(a,                    # dosages of the rows (see `_blocks` for what is accepted)
@@ -193,9 +224,9 @@ def cross_products(a,                    # dosages of the rows (see `_blocks` fo
     for k, f, ints, floats in progress(blocks, desc="kernel", total=total, unit="block", leave=False):
         all_freqs.append(f)
         if ints is not None:
-            da, db, c = ints
+            da, db = ints[:2]
             if ic is None: ic = _IntCross(len(da), len(da) if db is None else len(db), db is None)
-            ic.add(da, db, c)
+            ic.add(*ints)
         if floats is None: continue
         za, zb = floats
         if use_torch:
