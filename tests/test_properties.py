@@ -83,7 +83,7 @@ def mutation(draw, data:bytes, vcf:bool=False):
     elif kind == "several":   # a few cell edits and a column change at once
         cells(st.sampled_from(BAD_VALUES)); j = col(); rows = [r[:j] + r[j+1:] for r in rows]
     body = prefix + ("".join(sep.join(r) + "\n" for r in rows) if vcf else _csv(rows))
-    out = body.encode(src)
+    out = body.encode(src, errors="replace")   # a drawn character latin-1 lacks becomes "?"
     if kind == "truncate": out = data[:draw(st.integers(0, len(data) - 1))]
     elif kind == "encoding":
         enc = draw(st.sampled_from(ENCODINGS)); out = text.encode(enc, errors="replace")
