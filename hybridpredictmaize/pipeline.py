@@ -236,6 +236,7 @@ def fit_run(prep,                      # the prepared store (folder written by `
     from hybridpredictmaize.core import check_input_dir, check_output_dir, check_option   # PREP: open_store checks it
     check_model(model); check_output_dir(run_dir, "RUN", inputs=[prep, init])
     if epochs is not None: check_option(epochs, "--epochs", 1, integer=True)
+    check_option(seed, "--seed", 0, integer=True)
     if init is not None: check_input_dir(init, "--init", hint="give a run folder written by `hpm pretrain`")
     run, store = Path(run_dir), open_store(prep)
     if is_complete(run) and (run/"run.json").exists() and not resume:
@@ -333,7 +334,7 @@ def cross_validate(prep,                   # the prepared store
                   )->tuple[pd.DataFrame, dict]:
     "Fit every model on every fold; return the table model × (mean per-Env RMSE, r, pooled) and the metrics."
     from hybridpredictmaize.core import check_output_dir, check_option
-    check_option(folds, "--folds", 2, integer=True)
+    check_option(folds, "--folds", 2, integer=True); check_option(seed, "--seed", 0, integer=True)
     if out_dir is not None: check_output_dir(out_dir, "--out", inputs=[prep])
     from hybridpredictmaize.data.splits import save_folds
     import tempfile

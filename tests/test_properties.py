@@ -6,7 +6,7 @@ only, empty the file, duplicate rows) and runs `prepare` on it, or the reader th
 so it runs many more examples). A `DataError` must name a file. `hpm predict` / `hpm evaluate` inputs are mutated the
 same way. Example counts come from the hypothesis profile that tests/conftest.py loads: `hpm` by default,
 `hpm-slow` (ten times more) under `--runslow`; both are derandomized, so CI sees the same examples every run."""
-import csv, io, shutil, warnings
+import collections, csv, io, json, os, shutil, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -31,6 +31,14 @@ FILES = {  # key: (path in the G2F folder, reader kind)
 BAD_VALUES = ["", " ", "abc", "NA", "#N/A", "-", "1,5", "1e400", "-999", "-1", "0", "1e9", "nan", "inf", "TRUE",
               "2022-02-30", "13/1/2022", "4/31/22", "é", "\x00", '"', "999999999999999999999"]
 ENCODINGS = ["utf-8-sig", "utf-16", "latin-1", "cp1252", "utf-32"]
+
+COUNTS = collections.Counter()   # examples run, by test and outcome; written to $HPM_PROPERTY_COUNTS when it is set
+
+@pytest.fixture(scope="module", autouse=True)
+def _write_counts():
+    yield
+    if os.environ.get("HPM_PROPERTY_COUNTS"):
+        Path(os.environ["HPM_PROPERTY_COUNTS"]).write_text(json.dumps(dict(COUNTS), indent=1))
 
 # ---------------------------------------------------------------- mutations of one file's bytes
 def _rows(text:str)->list[list[str]]: return list(csv.reader(io.StringIO(text)))
@@ -75,7 +83,7 @@ def mutation(draw, data:bytes, vcf:bool=False):
     elif kind == "several":   # a few cell edits and a column change at once
         cells(st.sampled_from(BAD_VALUES)); j = col(); rows = [r[:j] + r[j+1:] for r in rows]
     body = prefix + ("".join(sep.join(r) + "\n" for r in rows) if vcf else _csv(rows))
-    out = body.encode(src)
+    out = body.encode(src, errors="replace")   # a drawn character latin-1 lacks becomes "?"
     if kind == "truncate": out = data[:draw(st.integers(0, len(data) - 1))]
     elif kind == "encoding":
         enc = draw(st.sampled_from(ENCODINGS)); out = text.encode(enc, errors="replace")
@@ -128,8 +136,8 @@ def test_reader_succeeds_or_raises_data_error(key, base, small_data, tmp_path_fa
         p = tmp/Path(path_in).name; p.write_bytes(content)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            try: _read(kind, p, small_data, tmp)
-            except DataError as e: _check_error(e, tmp)
+            try: _read(kind, p, small_data, tmp); COUNTS["reader ok"] += 1
+            except DataError as e: _check_error(e, tmp); COUNTS["reader DataError"] += 1
     run()
 
 @pytest.mark.parametrize("key", list(FILES))
@@ -145,8 +153,8 @@ def test_prepare_succeeds_or_raises_data_error(key, base, small_data, tmp_path_f
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try: store = prepare(data, tmp/"store")
-            except DataError as e: _check_error(e, data); return
-        assert len(store.records("train")) > 0
+            except DataError as e: _check_error(e, data); COUNTS["prepare DataError"] += 1; return
+        assert len(store.records("train")) > 0; COUNTS["prepare ok"] += 1
     run()
 
 # ---------------------------------------------------------------- predict / evaluate inputs
@@ -175,8 +183,8 @@ def test_predict_template_succeeds_or_raises_data_error(prepared, fitted, small_
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try: filled = predict_run(run, prepared, template=p, out=tmp/"out.csv")
-            except DataError as e: _check_error(e, tmp); return
-        assert filled.Yield_Mg_ha.notna().all() and (tmp/"out.csv").exists()
+            except DataError as e: _check_error(e, tmp); COUNTS["predict DataError"] += 1; return
+        assert filled.Yield_Mg_ha.notna().all() and (tmp/"out.csv").exists(); COUNTS["predict ok"] += 1
     check()
 
 def test_evaluate_succeeds_or_raises_data_error(fitted, small_data, tmp_path_factory):
@@ -192,6 +200,6 @@ def test_evaluate_succeeds_or_raises_data_error(fitted, small_data, tmp_path_fac
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try: metrics = evaluate_files(p, truth, tmp/"report")
-            except DataError as e: _check_error(e, tmp); return
-        assert np.isfinite(metrics["pred"]["mean_env_rmse"])
+            except DataError as e: _check_error(e, tmp); COUNTS["evaluate DataError"] += 1; return
+        assert np.isfinite(metrics["pred"]["mean_env_rmse"]); COUNTS["evaluate ok"] += 1
     check()

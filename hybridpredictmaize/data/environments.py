@@ -209,7 +209,7 @@ def read_soil(path, # a `3_*_Soil_Data_*.csv` file
     if share_from_comments and "Comments" in df:
         extra = []
         for i, comment in df.Comments.dropna().items():
-            for env in re.findall(r"\b[A-Z]{2}[A-Za-z0-9_\-]*_\d{4}\b", comment):
+            for env in re.findall(r"\b[A-Z]{2}[A-Za-z0-9_\-]*_\d{4}\b", str(comment)):
                 if env not in set(df.Env) and env not in {r.Env for r in extra}: extra.append(df.loc[i].copy().rename(None).to_frame().T.assign(Env=env).iloc[0])
         if extra: df = pd.concat([df, pd.DataFrame(extra)], ignore_index=True)
         df.attrs["shared_from_comments"] = [r.Env for r in extra]
