@@ -108,6 +108,8 @@ def choose_env_offset(store,                # the prepared store
                                                             f"RMSE {best:.3f}) beats the grand mean ({grand:.3f}) by {margin:.0%} or more")
     return em, {"used": True, **facts, "reason": why}
 
+
+# %% ../nbs/51_neural.ipynb #b019c7c6
 def record_offsets(env_model, # an `EnvMeanModel` (or None: no offset)
                    store,     # the store holding the environments' covariates
                    envs,      # Env of each record
@@ -118,6 +120,8 @@ def record_offsets(env_model, # an `EnvMeanModel` (or None: no offset)
     u = list(dict.fromkeys(envs))
     return pd.Series(env_model.predict(store, u), index=u).reindex(envs).to_numpy(np.float64)
 
+
+# %% ../nbs/51_neural.ipynb #8b6c407f
 def fit_neural(store,                          # the prepared store (or its path)
                train_records:pd.DataFrame,     # training records: Env, Hybrid, Yield_Mg_ha
                val_records:pd.DataFrame|None,  # validation records (early stopping, model choice), or None
