@@ -14,10 +14,10 @@ from fastcore.basics import patch
 from ..data.environments import env_meta
 
 # %% auto #0
-__all__ = ['INTERCEPT_VAR', 'GRIDS', 'CANDIDATES', 'COVARIATE_CANDIDATES', 'GBT_PARAMS', 'block_weights', 'block_kernel',
-           'gaussian_env_kernel', 'location_kernel', 'KernelTerms', 'total_kernel', 'kernel_ridge_fit',
-           'kernel_ridge_predict', 'cv_groups', 'select_penalties', 'EnvMeanModel', 'env_features', 'stage_columns',
-           'EnvScaler', 'fit_feature_scaler', 'env_targets', 'simplex_weights']
+__all__ = ['INTERCEPT_VAR', 'GRIDS', 'CANDIDATES', 'GBT_PARAMS', 'block_weights', 'block_kernel', 'gaussian_env_kernel',
+           'location_kernel', 'KernelTerms', 'total_kernel', 'kernel_ridge_fit', 'kernel_ridge_predict', 'cv_groups',
+           'select_penalties', 'EnvMeanModel', 'env_features', 'stage_columns', 'EnvScaler', 'fit_feature_scaler',
+           'env_targets', 'simplex_weights']
 
 # %% ../../nbs/33_models.environment.ipynb #8151af93
 def block_weights(n_columns:int, blocks:dict)->np.ndarray: # number of feature columns; name -> column indices
@@ -105,7 +105,6 @@ def select_penalties(K:dict, y, groups)->tuple[dict, float]:
 # %% ../../nbs/33_models.environment.ipynb #1f8eb0d4
 CANDIDATES = {"grand": ("trend",), "location": ("trend", "location"), "ridge": ("trend", "location", "ridge"),
               "kernel": ("trend", "location", "kernel"), "gbt": ("trend", "location")}
-COVARIATE_CANDIDATES = ("ridge", "kernel", "gbt")   # the candidates that use the covariates: their mean is the committee
 
 class EnvMeanModel:
     "Mean yield of environments from growth-stage covariates, site covariates, location and year."
@@ -114,8 +113,7 @@ class EnvMeanModel:
                  max_missing:float=0.5):             # drop covariates missing in more than this share of training Env
         bad = [c for c in candidates if c not in CANDIDATES]
         if bad or not candidates: raise HpmError(f"EnvMeanModel candidates: unknown {bad}; expected some of {list(CANDIDATES)}")
-        combos = (("blend",) if len(candidates) > 1 else ()) + (("committee",) if len(set(candidates) & set(COVARIATE_CANDIDATES)) > 1 else ())
-        if choose not in ("loyo", *candidates, *combos):
+        if choose not in ("loyo", *candidates, *(("blend",) if len(candidates) > 1 else ())):
             raise HpmError(f"EnvMeanModel choose={choose!r}: expected 'loyo' or one of {list(candidates)}")
         self.candidates, self.choose, self.max_missing = tuple(candidates), choose, max_missing
 
@@ -240,8 +238,7 @@ def fit(self:EnvMeanModel,
     groups = cv_groups([v if v is not None else -1 for v in years])
     self.loyo_, self.loyo_predictions_ = self._loyo(X, t, l, y, groups, envs)
     self.chosen_ = self.loyo_.rmse.idxmin() if self.choose == "loyo" else self.choose
-    self.weights_ = {"blend": getattr(self, "blend_weights_", None), "committee": getattr(self, "committee_weights_", None)
-                    }.get(self.chosen_) or {self.chosen_: 1.0}
+    self.weights_ = self.blend_weights_ if self.chosen_ == "blend" else {self.chosen_: 1.0}
     self.fits_ = {c: self._fit_candidate(c, X, t, l, y, groups) for c in self.weights_}
     self.train_envs_, self.cv_by_ = envs, ("year" if len(set(groups.tolist())) < len(y) else "environment")
     return self
@@ -261,10 +258,6 @@ def _loyo(self:EnvMeanModel, X, t, l, y, groups, envs):
         P = np.column_stack([preds[c] for c in self.candidates])
         self.blend_weights_ = {c: w for c, w in zip(self.candidates, simplex_weights(P, y)) if w > 0}
         preds["blend"] = _blend_loyo(P, y, groups)
-    covs = [c for c in self.candidates if c in COVARIATE_CANDIDATES]
-    if len(covs) > 1:                                    # fixed equal weights: no second-level fit, no nesting needed
-        self.committee_weights_ = {c: 1 / len(covs) for c in covs}
-        preds["committee"] = np.mean([preds[c] for c in covs], axis=0)
     r = lambda p: float(np.corrcoef(p, y)[0, 1]) if np.std(p) > 0 and np.std(y) > 0 else float("nan")
     table = pd.DataFrame({"rmse": [math.sqrt(np.mean((p - y) ** 2)) for p in preds.values()],
                           "r": [r(p) for p in preds.values()]}, index=pd.Index(list(preds), name="candidate"))
