@@ -15,7 +15,7 @@ import pandas as pd
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import HpmError, warn_dropped, seed_everything, pick_device, write_json, read_json, mark_complete
+from .core import HpmError, warn_dropped, seed_everything, pick_device, write_json, read_json, mark_complete, is_complete
 from .evaluate import summarize
 from .train import (TrainConfig, TargetScaler, DistContext, dist_setup, dist_cleanup, resolve_amp, make_optimizer,
                                       config_diff, load_weights, load_checkpoint, predict_dataset, train_step, train_loop)
@@ -23,7 +23,8 @@ import hybridpredictmaize
 
 # %% auto #0
 __all__ = ['fit_config_to_store', 'store_signature', 'check_signature', 'build_model', 'choose_env_offset', 'record_offsets',
-           'fit_neural', 'load_neural', 'predict_neural', 'GenotypeRegressor']
+           'fit_residual_base', 'base_offsets', 'load_base', 'fit_neural', 'load_neural', 'predict_neural',
+           'GenotypeRegressor']
 
 # %% ../nbs/51_neural.ipynb #ecec0321
 def _open(store):
@@ -121,6 +122,42 @@ def record_offsets(env_model, # an `EnvMeanModel` (or None: no offset)
     return pd.Series(env_model.predict(store, u), index=u).reindex(envs).to_numpy(np.float64)
 
 
+# %% ../nbs/51_neural.ipynb #5e51d0a1
+def fit_residual_base(store,                # the prepared store
+                      records:pd.DataFrame, # training records: Env, Hybrid, Yield_Mg_ha
+                      run_dir,              # the neural run folder: the base is saved in its `base/`
+                      resume:bool=False,    # reuse a base already saved there
+                     ):
+    "The `gblup-gxe` fit whose record predictions a residual network learns deviations from (saved in `run_dir/base`)."
+    from hybridpredictmaize.baselines.gblup import fit_store_gblup, load_store_gblup
+    folder = Path(run_dir)/"base"
+    if resume and is_complete(folder): return load_store_gblup(folder)
+    base = fit_store_gblup(store, records, model="gblup-gxe")
+    base.save(folder)
+    return base
+
+def base_offsets(base,                 # an `EnvMeanModel`, a fitted store gBLUP, or None
+                 store,                # the prepared store
+                 records:pd.DataFrame, # records: Env, Hybrid
+                )->np.ndarray:
+    "Per-record offsets the network adds to its output: environment means, gBLUP predictions, or zeros."
+    from hybridpredictmaize.models.environment import EnvMeanModel
+    if base is None or isinstance(base, EnvMeanModel): return record_offsets(base, store, records.Env)
+    return np.asarray(base.predict(store, records[["Env", "Hybrid"]]), dtype=np.float64)
+
+
+# %% ../nbs/51_neural.ipynb #5e51d0a2
+def load_base(run_dir,   # a run folder written by `fit_neural`
+              info:dict, # its `neural.json`
+             ):
+    "What a trained network's outputs are offset by: its `gblup-gxe` base, its environment-mean model, or None."
+    from hybridpredictmaize.models.environment import EnvMeanModel
+    from hybridpredictmaize.baselines.gblup import load_store_gblup
+    if info.get("residual"): return load_store_gblup(Path(run_dir)/info["residual"]["folder"])
+    spec = (info.get("env_offset") or {}).get("env_model")
+    return EnvMeanModel.from_dict(spec) if spec else None
+
+
 # %% ../nbs/51_neural.ipynb #8b6c407f
 def fit_neural(store,                          # the prepared store (or its path)
                train_records:pd.DataFrame,     # training records: Env, Hybrid, Yield_Mg_ha
@@ -132,6 +169,7 @@ def fit_neural(store,                          # the prepared store (or its path
                resume:bool=False,              # continue the run in `run_dir` from its last checkpoint
                init=None,                      # a `pretrain_genotype` run folder: start the genotype encoder from it
                callbacks:list|None=None,       # callables cb(epoch, log_row) after each epoch
+               residual:bool=False,            # learn the records' deviations from a `gblup-gxe` fitted on the training records
               )->dict:
     "Train a neural model on a store with early stopping on the validation mean per-Env RMSE; returns the run summary."
     from hybridpredictmaize.data.dataset import G2FDataset
@@ -145,9 +183,13 @@ def fit_neural(store,                          # the prepared store (or its path
     mcfg = dataclasses.replace(mcfg, n_locations=len(locations or []))
     init_info = None
     if init is not None: mcfg, init_info = _adopt_pretrained(mcfg, init, store)
-    env_model, offset = choose_env_offset(store, tr, cfg.env_offset)
-    offset["env_model"] = None if env_model is None else env_model.to_dict()
-    tr = tr.assign(Yield_Mg_ha=tr.Yield_Mg_ha - record_offsets(env_model, store, tr.Env))  # the network learns deviations
+    if residual:
+        base = fit_residual_base(store, tr, run_dir, resume)
+        offset = {"used": False, "reason": "residual learner: the network learns deviations from gblup-gxe (its environment means included)"}
+    else:
+        base, offset = choose_env_offset(store, tr, cfg.env_offset)
+        offset["env_model"] = None if base is None else base.to_dict()
+    tr = tr.assign(Yield_Mg_ha=tr.Yield_Mg_ha - base_offsets(base, store, tr))  # the network learns deviations
     y_scaler = TargetScaler.fit(tr["Yield_Mg_ha"])
     ctx = dist_setup(device)
     try:
@@ -157,7 +199,7 @@ def fit_neural(store,                          # the prepared store (or its path
         run_info = {"kind": "neural", "version": hybridpredictmaize.__version__, "model_config": asdict(mcfg), "train_config": asdict(cfg), "target_scaler": asdict(y_scaler),
                     "store": store_signature(store), "n_train": len(tr), "n_val": 0 if va is None else len(va),
                     "n_params": sum(p.numel() for p in model.parameters()), "init": init_info, "env_offset": offset,
-                    "locations": locations}
+                    "locations": locations, "residual": {"base": "gblup-gxe", "folder": "base"} if residual else None}
         if ctx.main and not (resume and (run_dir/"neural.json").exists()):
             if (run_dir/"checkpoints"/"last.json").exists() and not resume:
                 raise HpmError(f"{run_dir} already holds a training run; pass resume=True (hpm fit --resume) or choose another folder")
@@ -165,8 +207,8 @@ def fit_neural(store,                          # the prepared store (or its path
         res = train_loop(model, G2FDataset(store, tr, locations=locations),
                          None if va is None else G2FDataset(store, va, locations=locations), va, cfg, run_dir,
                          y_scaler, asdict(mcfg), ctx, resume, extra={"store": run_info["store"]}, callbacks=callbacks,
-                         val_offset=None if va is None else record_offsets(env_model, store, va.Env))
-        res.update(env_offset={k: v for k, v in offset.items() if k != "env_model"}, run_dir=str(run_dir), device=str(ctx.device), world_size=ctx.world, n_params=run_info["n_params"],
+                         val_offset=None if va is None else base_offsets(base, store, va))
+        res.update(env_offset={k: v for k, v in offset.items() if k != "env_model"}, residual=residual, run_dir=str(run_dir), device=str(ctx.device), world_size=ctx.world, n_params=run_info["n_params"],
                    amp=str(resolve_amp(cfg.amp, ctx.device) or "float32").replace("torch.", ""), init=init_info,
                    n_train=len(tr), n_val=run_info["n_val"])
         if ctx.main and va is not None and (run_dir/"val_predictions.csv").exists():
@@ -210,9 +252,7 @@ def predict_neural(run_dir,                 # a run folder written by `fit_neura
     ctx = DistContext(device=pick_device(device))
     model.to(ctx.device)
     ds = G2FDataset(store, records[["Env", "Hybrid"]].reset_index(drop=True), locations=info.get("locations"))
-    from hybridpredictmaize.models.environment import EnvMeanModel
-    spec = (info.get("env_offset") or {}).get("env_model")
-    offset = record_offsets(EnvMeanModel.from_dict(spec) if spec else None, store, records.Env)
+    offset = base_offsets(load_base(run_dir, info), store, records)
     return y_scaler.inverse(predict_dataset(model, ds, cfg, ctx, desc="predict")) + offset
 
 # %% ../nbs/51_neural.ipynb #b474c543

@@ -71,6 +71,7 @@ class RunOptions:
     val_year:int|None=None          # the validation year `fit_run` split on (None: the caller gave the records)
     ensemble_years:int=3            # ensemble: held-out years its weights are fitted on (the validation year and up to k − 1 more)
     refit:bool=True                 # gBLUP: once validated, refit on the training and validation records (the model saved)
+    residual:bool|None=None         # neural: learn deviations from gblup-gxe (True), not (False), or train both and keep the better on validation (None)
 
 # %% ../nbs/70_pipeline.ipynb #c5e4d560
 class ModelFamily(Protocol):
@@ -110,21 +111,44 @@ class NeuralFamily:
     name: str
     opts: RunOptions = field(default_factory=RunOptions)
     def fit(self, store, train, val, run):
+        if self.opts.residual is not None or int(os.environ.get("WORLD_SIZE", "1")) > 1:
+            return self._fit_one(store, train, val, run, bool(self.opts.residual))
+        return self._fit_both(store, train, val, run)
+    def _fit_one(self, store, train, val, run, residual:bool):
         from hybridpredictmaize.train import TrainConfig
         from hybridpredictmaize.neural import fit_neural
         o = self.opts
         cfg = neural_config(store, self.name, size=o.size, **(o.model_overrides or {}))
         tcfg = TrainConfig(**{**dict(seed=o.seed), **({"epochs": o.epochs} if o.epochs else {}), **(o.train_overrides or {})})
-        summary = fit_neural(store, train, val, cfg, tcfg, run, device=o.device, resume=o.resume, init=o.init)
+        summary = fit_neural(store, train, val, cfg, tcfg, run, device=o.device, resume=o.resume, init=o.init, residual=residual)
         if int(os.environ.get("RANK", "0")) != 0: return None, {}   # under torchrun only rank 0 writes the run files
         facts = {"model_config": cfg.to_dict(), "train_config": dataclasses.asdict(tcfg),
                  "training": {k: v for k, v in summary.items() if isinstance(v, (int, float, str, bool, type(None)))},
-                 "env_offset": summary.get("env_offset")}
-        return self.load(run).predict(store, val), facts
-    def load(self, run): self.run = Path(run); return self
+                 "env_offset": summary.get("env_offset"), "residual": residual}
+        return NeuralFamily(self.name, self.opts).load(run).predict(store, val), facts
+    def load(self, run):
+        run = Path(run)
+        self.run = run/"variants"/read_json(run/"variant.json")["chosen"] if (run/"variant.json").exists() else run
+        return self
     def predict(self, store, records):
         from hybridpredictmaize.neural import predict_neural
         return np.asarray(predict_neural(self.run, store, records, device=self.opts.device), dtype=float)
+
+# %% ../nbs/70_pipeline.ipynb #53da5ab2
+@patch
+def _fit_both(self:NeuralFamily, store, train, val, run)->tuple:
+    "Train the plain and the residual network under `run/variants/`, keep the one with the lower validation mean per-Env RMSE."
+    fits, scores = {}, {}
+    for kind in ("plain", "residual"):
+        fits[kind] = self._fit_one(store, train, val, run/"variants"/kind, kind == "residual")
+        scores[kind] = ev.summarize(_val_frame(val, fits[kind][0]))["mean_env_rmse"]
+    chosen = min(scores, key=scores.get)
+    why = (f"auto: the {chosen} network had the lower validation mean per-Env RMSE ({scores[chosen]:.3f} vs "
+           f"{scores['residual' if chosen == 'plain' else 'plain']:.3f}); set residual=True/False (hpm fit --residual/--no-residual) to choose")
+    write_json(run/"variant.json", {"chosen": chosen, "val_mean_env_rmse": scores, "reason": why})
+    self.load(run)
+    return fits[chosen][0], {**fits[chosen][1], "variant": {"chosen": chosen, "val_mean_env_rmse": scores, "reason": why}}
+
 
 # %% ../nbs/70_pipeline.ipynb #c7862350
 def holdout_years(train:pd.DataFrame, # training records (with `Year`)
@@ -146,10 +170,11 @@ class EnsembleFamily:
         o = self.opts
         return {f.name: getattr(o, f.name) for f in fields(o)} | {"init": o.init if part in NEURAL_MODELS else None}
     def fit(self, store, train, val, run):
-        o, preds = self.opts, {}
+        o, preds, self.resolved = self.opts, {}, {}
         for part in ENSEMBLE_PARTS:
-            fit_run(store.path, run/"components"/part, part, records=None if o.val_year is not None else (train, val), **self._part_kwargs(part))
+            info = fit_run(store.path, run/"components"/part, part, records=None if o.val_year is not None else (train, val), **self._part_kwargs(part))
             preds[part] = pd.read_csv(run/"components"/part/"val_predictions.csv").pred.to_numpy()
+            if "residual" in info: self.resolved[part] = {"residual": info["residual"]}   # the held-out refits reuse the choice
         held, years = self._held_out(store, train, val, run, preds)
         self.weights = ev.fit_ensemble_weights({p: held[p].to_numpy() for p in ENSEMBLE_PARTS}, held.Yield_Mg_ha.to_numpy(),
                                                env=held.Env.to_numpy())
@@ -176,7 +201,7 @@ def _held_out(self:EnsembleFamily, store, train, val, run, val_preds:dict)->tupl
         fold_train, held = train[train.Year != y].reset_index(drop=True), train[train.Year == y].reset_index(drop=True)
         cols = {}
         for part in ENSEMBLE_PARTS:
-            kw = self._part_kwargs(part) | {"val_year": None}
+            kw = self._part_kwargs(part) | {"val_year": None} | getattr(self, "resolved", {}).get(part, {})
             fit_run(store.path, run/"heldout"/str(y)/part, part, records=(fold_train, val), **kw)
             cols[part] = model_family(part, self.opts).load(run/"heldout"/str(y)/part).predict(store, held)
         frames.append(held[["Env", "Hybrid", "Yield_Mg_ha"]].assign(Year=y, **cols))
@@ -231,6 +256,7 @@ def fit_run(prep,                      # the prepared store (folder written by `
             records:tuple|None=None,   # `(train, val)` records frames instead of the split by `val_year`
             ensemble_years:int=3,      # ensemble: held-out years its weights are fitted on
             refit:bool=True,           # gBLUP: refit on training + validation records once validated
+            residual:bool|None=None,   # neural: learn deviations from gblup-gxe; None: train both, keep the better on validation
            )->dict:
     "Fit `model` on the store `prep`, validate on `val_year`, write the run folder; returns `run.json`'s content."
     from hybridpredictmaize.core import check_input_dir, check_output_dir, check_option   # PREP: open_store checks it
@@ -251,7 +277,7 @@ def fit_run(prep,                      # the prepared store (folder written by `
                 version=hybridpredictmaize.__version__, init=str(init) if init else None)
     opts = RunOptions(seed=int(seed), epochs=epochs, device=device, resume=resume, init=init, size=size,
                       train_overrides=train_overrides, model_overrides=model_overrides, val_year=info["val_year"],
-                      ensemble_years=ensemble_years, refit=refit)
+                      ensemble_years=ensemble_years, refit=refit, residual=residual)
     t0 = time.perf_counter()
     val_pred, facts = model_family(model, opts).fit(store, train, val, run)
     info = {**info, **facts}
