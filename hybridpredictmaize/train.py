@@ -15,7 +15,7 @@ import pandas as pd
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch.utils.data import DataLoader, Dataset, DistributedSampler
+from torch.utils.data import BatchSampler, DataLoader, Dataset, DistributedSampler
 from safetensors.torch import save_file, load_file
 from .core import (HpmError, config_from_dict, seed_everything, pick_device, atomic_path, atomic_write, write_json, read_json,
                                      progress)
@@ -24,8 +24,8 @@ from .evaluate import summarize, plot_learning_curve
 # %% auto #0
 __all__ = ['TrainConfig', 'DistContext', 'dist_setup', 'dist_cleanup', 'param_groups', 'make_optimizer', 'lr_at', 'TargetScaler',
            'resolve_amp', 'optimizer_to_flat', 'optimizer_from_flat', 'weights_sha256', 'save_checkpoint',
-           'config_diff', 'load_weights', 'load_checkpoint', 'epoch_loader', 'model_inputs', 'predict_dataset',
-           'train_step', 'resume_state', 'train_loop']
+           'config_diff', 'load_weights', 'load_checkpoint', 'epoch_loader', 'loader_order', 'model_inputs',
+           'predict_dataset', 'train_step', 'resume_state', 'train_loop']
 
 # %% ../nbs/50_train.ipynb #4d944856
 @dataclass
@@ -289,8 +289,15 @@ def epoch_loader(ds:Dataset,          # the training dataset
     sampler.set_epoch(epoch)
     bs = batch_size or max(1, cfg.batch_size // ctx.world)
     g = torch.Generator(); g.manual_seed(cfg.seed * 1_000_003 + epoch)
-    return DataLoader(ds, batch_size=bs, sampler=sampler, num_workers=cfg.num_workers, generator=g,
-                      pin_memory=ctx.device.type == "cuda", persistent_workers=False)
+    kw = dict(num_workers=cfg.num_workers, generator=g, pin_memory=ctx.device.type == "cuda", persistent_workers=False)
+    if hasattr(ds, "batch"):  # the dataset builds a whole batch from its positions: no per-record items to collate
+        return DataLoader(ds, batch_size=None, sampler=BatchSampler(sampler, bs, drop_last=False), **kw)
+    return DataLoader(ds, batch_size=bs, sampler=sampler, **kw)
+
+def loader_order(dl:DataLoader)->list[int]: # a loader `epoch_loader` built
+    "The positions of the dataset's records in the order the loader yields them."
+    s = dl.batch_sampler if dl.batch_sampler is not None else dl.sampler
+    return [int(i) for b in s for i in (b if isinstance(b, (list, tuple, np.ndarray, torch.Tensor)) else [b])]
 
 def _bar(it, desc:str, ctx:DistContext):
     "A progress bar over `it` on the main process, the bare iterable elsewhere."
@@ -323,7 +330,7 @@ def predict_dataset(model:nn.Module,          # the model
             out.append(_model_of(model)(*model_inputs(batch, ctx.device)).float().cpu())
     model.train(was)
     pred = torch.cat(out) if out else torch.zeros(0)
-    idx = torch.as_tensor(list(dl.sampler), dtype=torch.long)
+    idx = torch.as_tensor(loader_order(dl), dtype=torch.long)
     if ctx.distributed: idx, pred = _gather(idx, ctx), _gather(pred, ctx)
     res = np.full(len(ds), np.nan); res[idx.numpy()] = pred.double().numpy()
     return res
