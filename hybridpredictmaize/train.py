@@ -7,7 +7,7 @@ Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/train.html.md"""
 
 # %% ../nbs/50_train.ipynb #a87c5d1f
 from __future__ import annotations
-import dataclasses, hashlib, json, math, os, shutil, time, warnings
+import dataclasses, hashlib, inspect, json, math, os, shutil, time, warnings
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import numpy as np
@@ -25,7 +25,7 @@ from .evaluate import summarize, plot_learning_curve
 __all__ = ['TrainConfig', 'DistContext', 'dist_setup', 'dist_cleanup', 'param_groups', 'make_optimizer', 'lr_at', 'TargetScaler',
            'resolve_amp', 'optimizer_to_flat', 'optimizer_from_flat', 'weights_sha256', 'save_checkpoint',
            'config_diff', 'load_weights', 'load_checkpoint', 'epoch_loader', 'loader_order', 'model_inputs',
-           'predict_dataset', 'train_step', 'resume_state', 'train_loop']
+           'record_ids', 'predict_dataset', 'train_step', 'resume_state', 'train_loop']
 
 # %% ../nbs/50_train.ipynb #4d944856
 @dataclass
@@ -311,6 +311,14 @@ def model_inputs(batch:dict,           # a batch dict of the dataset
     keys = ("geno", "weather", "weather_mask", "env_cov") + (("location",) if "location" in batch else ())
     return tuple(batch[k].to(device, non_blocking=nb) for k in keys)
 
+def record_ids(model:nn.Module,  # the model (DDP-wrapped or not)
+               batch:dict,        # a batch dict of the dataset
+               device:torch.device, # where the model runs
+              )->dict:
+    "`geno_ids` and `env_ids` of the batch's records for a model that encodes each distinct one once (else {})."
+    if "geno_ids" not in inspect.signature(_model_of(model).forward).parameters or "hybrid_idx" not in batch: return {}
+    return {"geno_ids": batch["hybrid_idx"].to(device), "env_ids": batch["env_idx"].to(device)}
+
 # %% ../nbs/50_train.ipynb #41213588
 @torch.no_grad()
 def predict_dataset(model:nn.Module,          # the model
@@ -327,7 +335,7 @@ def predict_dataset(model:nn.Module,          # the model
     out = []
     for batch in (_bar(dl, desc, ctx) if desc else dl):
         with torch.autocast(ctx.device.type, dtype=amp, enabled=amp is not None):
-            out.append(_model_of(model)(*model_inputs(batch, ctx.device)).float().cpu())
+            out.append(_model_of(model)(*model_inputs(batch, ctx.device), **record_ids(model, batch, ctx.device)).float().cpu())
     model.train(was)
     pred = torch.cat(out) if out else torch.zeros(0)
     idx = torch.as_tensor(loader_order(dl), dtype=torch.long)
@@ -391,7 +399,7 @@ def _train_epoch(model, opt, scaler, loader, cfg, ctx, step, total, y_scaler, am
     for batch in bar:
         y = ((batch["y"].double() - y_scaler.mean) / y_scaler.std).float().to(ctx.device)
         with torch.autocast(ctx.device.type, dtype=amp, enabled=amp is not None):
-            pred = model(*model_inputs(batch, ctx.device))
+            pred = model(*model_inputs(batch, ctx.device), **record_ids(model, batch, ctx.device))
         loss = F.mse_loss(pred.float(), y)
         pen = getattr(_model_of(model), "penalty", None)
         if pen is not None: loss = loss + pen().to(loss.device) / n_train
