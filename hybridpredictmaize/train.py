@@ -47,6 +47,7 @@ class TrainConfig:
     seed: int = 0                  # seed of the initialisation, the data order and dropout
     keep_every: bool = False       # keep every epoch's checkpoint (default: only the last and the best)
     env_offset: bool|None = None   # learn deviations from the environment-mean model: True, False, None = when it beats the grand mean by LOYO (`neural.choose_env_offset`)
+    hybrid_group: int = 0          # draw a hybrid's training records into one batch, up to this many together (`data.dataset.hybrid_batches`); 0: one by one
 
     def __post_init__(self):   # every field is a user option: an HpmError names it and its range
         from hybridpredictmaize.core import check_option, check_choice
@@ -59,6 +60,7 @@ class TrainConfig:
         self.betas = tuple(check_option(b, "TrainConfig.betas", 0, 1, high_open=True) for b in self.betas)
         check_choice(self.amp, "TrainConfig.amp", ("auto", "bf16", "fp16", "off"))
         check_choice(self.env_offset, "TrainConfig.env_offset", (True, False, None))
+        opt("hybrid_group", 0, integer=True)
 
     @classmethod
     def from_dict(cls, d:dict):
@@ -290,6 +292,14 @@ def epoch_loader(ds:Dataset,          # the training dataset
     bs = batch_size or max(1, cfg.batch_size // ctx.world)
     g = torch.Generator(); g.manual_seed(cfg.seed * 1_000_003 + epoch)
     kw = dict(num_workers=cfg.num_workers, generator=g, pin_memory=ctx.device.type == "cuda", persistent_workers=False)
+    if shuffle and cfg.hybrid_group > 0:  # a hybrid's records drawn together: its genotype is encoded once per batch
+        if not hasattr(ds, "hybrid_idx"):
+            raise HpmError(f"TrainConfig.hybrid_group={cfg.hybrid_group} needs a dataset with `hybrid_idx` (data.dataset.G2FDataset); "
+                           f"got a {type(ds).__name__}: set hybrid_group=0")
+        from hybridpredictmaize.data.dataset import HybridBatchSampler
+        bsampler = HybridBatchSampler(ds.hybrid_idx, bs, cfg.hybrid_group, cfg.seed, ctx.rank, ctx.world)
+        bsampler.set_epoch(epoch)
+        return DataLoader(ds, batch_size=None, sampler=bsampler, **kw)
     if hasattr(ds, "batch"):  # the dataset builds a whole batch from its positions: no per-record items to collate
         return DataLoader(ds, batch_size=None, sampler=BatchSampler(sampler, bs, drop_last=False), **kw)
     return DataLoader(ds, batch_size=bs, sampler=sampler, **kw)
@@ -475,7 +485,7 @@ def train_loop(model:nn.Module,               # the model (not yet wrapped in DD
     if ctx.distributed:
         from torch.nn.parallel import DistributedDataParallel as DDP
         ddp = DDP(model, device_ids=[ctx.device.index] if ctx.device.type == "cuda" else None)
-    steps_per_epoch = math.ceil(math.ceil(len(train_ds) / ctx.world) / max(1, cfg.batch_size // ctx.world))
+    steps_per_epoch = len(epoch_loader(train_ds, cfg, 0, ctx))  # this process's batches per epoch
     total, stopped = cfg.epochs * steps_per_epoch, False
     for epoch in range(start, cfg.epochs):
         torch.manual_seed(_epoch_seed(cfg.seed, epoch)); np.random.seed(_epoch_seed(cfg.seed, epoch) % 2**32)
