@@ -293,8 +293,8 @@ def epoch_loader(ds:Dataset,          # the training dataset
     g = torch.Generator(); g.manual_seed(cfg.seed * 1_000_003 + epoch)
     kw = dict(num_workers=cfg.num_workers, generator=g, pin_memory=ctx.device.type == "cuda", persistent_workers=False)
     if shuffle and cfg.hybrid_group > 0:  # a hybrid's records drawn together: its genotype is encoded once per batch
-        if not hasattr(ds, "hybrid_idx"):
-            raise HpmError(f"TrainConfig.hybrid_group={cfg.hybrid_group} needs a dataset with `hybrid_idx` (data.dataset.G2FDataset); "
+        if not (hasattr(ds, "hybrid_idx") and hasattr(ds, "batch")):
+            raise HpmError(f"TrainConfig.hybrid_group={cfg.hybrid_group} needs a dataset with `hybrid_idx` and `batch` (data.dataset.G2FDataset); "
                            f"got a {type(ds).__name__}: set hybrid_group=0")
         from hybridpredictmaize.data.dataset import HybridBatchSampler
         bsampler = HybridBatchSampler(ds.hybrid_idx, bs, cfg.hybrid_group, cfg.seed, ctx.rank, ctx.world)
