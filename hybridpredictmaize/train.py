@@ -7,7 +7,7 @@ Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/train.html.md"""
 
 # %% ../nbs/50_train.ipynb #a87c5d1f
 from __future__ import annotations
-import dataclasses, hashlib, json, math, os, shutil, time, warnings
+import dataclasses, hashlib, inspect, json, math, os, shutil, time, warnings
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import numpy as np
@@ -15,7 +15,7 @@ import pandas as pd
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch.utils.data import DataLoader, Dataset, DistributedSampler
+from torch.utils.data import BatchSampler, DataLoader, Dataset, DistributedSampler
 from safetensors.torch import save_file, load_file
 from .core import (HpmError, config_from_dict, seed_everything, pick_device, atomic_path, atomic_write, write_json, read_json,
                                      progress)
@@ -24,8 +24,8 @@ from .evaluate import summarize, plot_learning_curve
 # %% auto #0
 __all__ = ['TrainConfig', 'DistContext', 'dist_setup', 'dist_cleanup', 'param_groups', 'make_optimizer', 'lr_at', 'TargetScaler',
            'resolve_amp', 'optimizer_to_flat', 'optimizer_from_flat', 'weights_sha256', 'save_checkpoint',
-           'config_diff', 'load_weights', 'load_checkpoint', 'epoch_loader', 'model_inputs', 'predict_dataset',
-           'train_step', 'resume_state', 'train_loop']
+           'config_diff', 'load_weights', 'load_checkpoint', 'epoch_loader', 'loader_order', 'model_inputs',
+           'record_ids', 'predict_dataset', 'train_step', 'resume_state', 'train_loop']
 
 # %% ../nbs/50_train.ipynb #4d944856
 @dataclass
@@ -47,6 +47,7 @@ class TrainConfig:
     seed: int = 0                  # seed of the initialisation, the data order and dropout
     keep_every: bool = False       # keep every epoch's checkpoint (default: only the last and the best)
     env_offset: bool|None = None   # learn deviations from the environment-mean model: True, False, None = when it beats the grand mean by LOYO (`neural.choose_env_offset`)
+    hybrid_group: int = 0          # draw a hybrid's training records into one batch, up to this many together (`data.dataset.hybrid_batches`); 0: one by one
 
     def __post_init__(self):   # every field is a user option: an HpmError names it and its range
         from hybridpredictmaize.core import check_option, check_choice
@@ -59,6 +60,7 @@ class TrainConfig:
         self.betas = tuple(check_option(b, "TrainConfig.betas", 0, 1, high_open=True) for b in self.betas)
         check_choice(self.amp, "TrainConfig.amp", ("auto", "bf16", "fp16", "off"))
         check_choice(self.env_offset, "TrainConfig.env_offset", (True, False, None))
+        opt("hybrid_group", 0, integer=True)
 
     @classmethod
     def from_dict(cls, d:dict):
@@ -289,8 +291,23 @@ def epoch_loader(ds:Dataset,          # the training dataset
     sampler.set_epoch(epoch)
     bs = batch_size or max(1, cfg.batch_size // ctx.world)
     g = torch.Generator(); g.manual_seed(cfg.seed * 1_000_003 + epoch)
-    return DataLoader(ds, batch_size=bs, sampler=sampler, num_workers=cfg.num_workers, generator=g,
-                      pin_memory=ctx.device.type == "cuda", persistent_workers=False)
+    kw = dict(num_workers=cfg.num_workers, generator=g, pin_memory=ctx.device.type == "cuda", persistent_workers=False)
+    if shuffle and cfg.hybrid_group > 0:  # a hybrid's records drawn together: its genotype is encoded once per batch
+        if not (hasattr(ds, "hybrid_idx") and hasattr(ds, "batch")):
+            raise HpmError(f"TrainConfig.hybrid_group={cfg.hybrid_group} needs a dataset with `hybrid_idx` and `batch` (data.dataset.G2FDataset); "
+                           f"got a {type(ds).__name__}: set hybrid_group=0")
+        from hybridpredictmaize.data.dataset import HybridBatchSampler
+        bsampler = HybridBatchSampler(ds.hybrid_idx, bs, cfg.hybrid_group, cfg.seed, ctx.rank, ctx.world)
+        bsampler.set_epoch(epoch)
+        return DataLoader(ds, batch_size=None, sampler=bsampler, **kw)
+    if hasattr(ds, "batch"):  # the dataset builds a whole batch from its positions: no per-record items to collate
+        return DataLoader(ds, batch_size=None, sampler=BatchSampler(sampler, bs, drop_last=False), **kw)
+    return DataLoader(ds, batch_size=bs, sampler=sampler, **kw)
+
+def loader_order(dl:DataLoader)->list[int]: # a loader `epoch_loader` built
+    "The positions of the dataset's records in the order the loader yields them."
+    s = dl.batch_sampler if dl.batch_sampler is not None else dl.sampler
+    return [int(i) for b in s for i in (b if isinstance(b, (list, tuple, np.ndarray, torch.Tensor)) else [b])]
 
 def _bar(it, desc:str, ctx:DistContext):
     "A progress bar over `it` on the main process, the bare iterable elsewhere."
@@ -303,6 +320,14 @@ def model_inputs(batch:dict,           # a batch dict of the dataset
     nb = device.type == "cuda"
     keys = ("geno", "weather", "weather_mask", "env_cov") + (("location",) if "location" in batch else ())
     return tuple(batch[k].to(device, non_blocking=nb) for k in keys)
+
+def record_ids(model:nn.Module,  # the model (DDP-wrapped or not)
+               batch:dict,        # a batch dict of the dataset
+               device:torch.device, # where the model runs
+              )->dict:
+    "`geno_ids` and `env_ids` of the batch's records for a model that encodes each distinct one once (else {})."
+    if "geno_ids" not in inspect.signature(_model_of(model).forward).parameters or "hybrid_idx" not in batch: return {}
+    return {"geno_ids": batch["hybrid_idx"].to(device), "env_ids": batch["env_idx"].to(device)}
 
 # %% ../nbs/50_train.ipynb #41213588
 @torch.no_grad()
@@ -320,10 +345,10 @@ def predict_dataset(model:nn.Module,          # the model
     out = []
     for batch in (_bar(dl, desc, ctx) if desc else dl):
         with torch.autocast(ctx.device.type, dtype=amp, enabled=amp is not None):
-            out.append(_model_of(model)(*model_inputs(batch, ctx.device)).float().cpu())
+            out.append(_model_of(model)(*model_inputs(batch, ctx.device), **record_ids(model, batch, ctx.device)).float().cpu())
     model.train(was)
     pred = torch.cat(out) if out else torch.zeros(0)
-    idx = torch.as_tensor(list(dl.sampler), dtype=torch.long)
+    idx = torch.as_tensor(loader_order(dl), dtype=torch.long)
     if ctx.distributed: idx, pred = _gather(idx, ctx), _gather(pred, ctx)
     res = np.full(len(ds), np.nan); res[idx.numpy()] = pred.double().numpy()
     return res
@@ -384,7 +409,7 @@ def _train_epoch(model, opt, scaler, loader, cfg, ctx, step, total, y_scaler, am
     for batch in bar:
         y = ((batch["y"].double() - y_scaler.mean) / y_scaler.std).float().to(ctx.device)
         with torch.autocast(ctx.device.type, dtype=amp, enabled=amp is not None):
-            pred = model(*model_inputs(batch, ctx.device))
+            pred = model(*model_inputs(batch, ctx.device), **record_ids(model, batch, ctx.device))
         loss = F.mse_loss(pred.float(), y)
         pen = getattr(_model_of(model), "penalty", None)
         if pen is not None: loss = loss + pen().to(loss.device) / n_train
@@ -460,7 +485,7 @@ def train_loop(model:nn.Module,               # the model (not yet wrapped in DD
     if ctx.distributed:
         from torch.nn.parallel import DistributedDataParallel as DDP
         ddp = DDP(model, device_ids=[ctx.device.index] if ctx.device.type == "cuda" else None)
-    steps_per_epoch = math.ceil(math.ceil(len(train_ds) / ctx.world) / max(1, cfg.batch_size // ctx.world))
+    steps_per_epoch = len(epoch_loader(train_ds, cfg, 0, ctx))  # this process's batches per epoch
     total, stopped = cfg.epochs * steps_per_epoch, False
     for epoch in range(start, cfg.epochs):
         torch.manual_seed(_epoch_seed(cfg.seed, epoch)); np.random.seed(_epoch_seed(cfg.seed, epoch) % 2**32)

@@ -6,6 +6,7 @@ Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/data.dataset.html.
 
 # %% ../../nbs/16_data.dataset.ipynb #bb322890
 from __future__ import annotations
+import math
 import numpy as np
 import pandas as pd
 import torch
@@ -14,7 +15,7 @@ from fastcore.basics import patch
 from ..core import HpmError
 
 # %% auto #0
-__all__ = ['G2FDataset', 'gather_rows']
+__all__ = ['G2FDataset', 'gather_rows', 'hybrid_batches', 'HybridBatchSampler']
 
 # %% ../../nbs/16_data.dataset.ipynb #2dd11a30
 class G2FDataset(Dataset):
@@ -109,3 +110,38 @@ def __getitem__(self:G2FDataset, i):
 def __getitems__(self:G2FDataset, idx:list)->list:
     b = self.batch(idx)
     return [{k: v[j] for k, v in b.items()} for j in range(len(idx))]
+
+# %% ../../nbs/16_data.dataset.ipynb #c9a0e1b1
+def hybrid_batches(hybrid_idx,      # (n,) genotype row of each record (-1: none)
+                   batch_size:int,  # records per batch
+                   group:int,       # records of one hybrid kept together: at most this many per group
+                   seed:int=0,      # with `epoch`, fixes the order
+                   epoch:int=0,     # the epoch (0-based)
+                  )->list[np.ndarray]:
+    "Batches of record positions (a random order in which each hybrid's records come in groups of up to `group`)."
+    h = np.asarray(hybrid_idx, dtype=np.int64)
+    rng = np.random.default_rng([seed, epoch])
+    order = rng.permutation(len(h))
+    order = order[np.argsort(rng.permutation(h.max(initial=-1) + 2)[h[order] + 1], kind="stable")]  # hybrids in random order
+    run = np.r_[0, np.cumsum(h[order][1:] != h[order][:-1])]  # which hybrid's run each position is in
+    within = np.arange(len(h)) - np.searchsorted(run, run)     # position inside its run
+    _, gid = np.unique(run * (len(h) + 1) + within // group, return_inverse=True)
+    order = order[np.argsort(rng.permutation(gid.max(initial=-1) + 1)[gid], kind="stable")]  # groups in random order
+    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+
+# %% ../../nbs/16_data.dataset.ipynb #c9a0e1b3
+class HybridBatchSampler(torch.utils.data.Sampler):
+    "`hybrid_batches` of a dataset, this process's share (every `world`-th batch, padded to equal counts)."
+    def __init__(self, hybrid_idx, # (n,) genotype row of each record
+                 batch_size:int,   # records per batch (of this process)
+                 group:int,        # records of one hybrid kept together, at most
+                 seed:int=0,       # with the epoch (`set_epoch`), fixes the order
+                 rank:int=0,       # this process
+                 world:int=1):     # number of processes
+        self.h, self.bs, self.group, self.seed, self.rank, self.world, self.epoch = np.asarray(hybrid_idx), batch_size, group, seed, rank, world, 0
+    def set_epoch(self, epoch:int): self.epoch = epoch
+    def __len__(self): return math.ceil(math.ceil(len(self.h) / self.bs) / self.world)
+    def __iter__(self):
+        b = hybrid_batches(self.h, self.bs, self.group, self.seed, self.epoch)
+        b = (b * self.world)[:len(self) * self.world]   # pad by repeating the first batches
+        return iter([x.tolist() for x in b[self.rank::self.world]])

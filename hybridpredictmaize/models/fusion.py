@@ -12,6 +12,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from typing import NamedTuple
 from fastcore.basics import patch
 from ..core import HpmError, config_from_dict, check_fields
 from .genotype import (GenotypeConfig, GenotypeEncoder, Attention, AttentionPool, DropPath,
@@ -19,7 +20,7 @@ from .genotype import (GenotypeConfig, GenotypeEncoder, Attention, AttentionPool
 from .weather import WeatherConfig, WeatherEncoder
 
 # %% auto #0
-__all__ = ['MODES', 'FusionConfig', 'CrossBlock', 'HybridYieldModel', 'plot_attention']
+__all__ = ['MODES', 'FusionConfig', 'CrossBlock', 'HybridYieldModel', 'Distinct', 'distinct_rows', 'plot_attention']
 
 # %% ../../nbs/32_models.fusion.ipynb #048fb874
 MODES = ("g", "e", "concat", "gxe")
@@ -153,6 +154,23 @@ class HybridYieldModel(nn.Module):
         if self.markers is None: return torch.zeros(())
         return self.cfg.marker_l2 * self.markers.weight.float().pow(2).sum()  # inputs scaled: the rrBLUP prior is N(0, 1/marker_l2)
 
+# %% ../../nbs/32_models.fusion.ipynb #a1d7c3e1
+class Distinct(NamedTuple):
+    "The distinct rows of a batch: `first` (U,) position of each one's first record, `inverse` (B,) each record's row."
+    first: torch.Tensor
+    inverse: torch.Tensor
+
+def distinct_rows(ids:torch.Tensor|None)->Distinct|None: # (B,) one id per record (a genotype row, an Env), or None
+    "Which records share an id: encode `x[first]` once, then `out[inverse]` gives every record its encoding."
+    if ids is None: return None
+    u, inv = torch.unique(ids, return_inverse=True)
+    pos = torch.arange(len(ids), device=ids.device)
+    first = torch.full((len(u),), len(ids), dtype=torch.long, device=ids.device).scatter_reduce_(0, inv, pos, "amin")
+    return Distinct(first, inv)
+
+def _rows(x, d:Distinct|None): return x if d is None or x is None else x[d.first]     # (B, ...) -> (U, ...)
+def _back(x, d:Distinct|None): return x if d is None or x is None else x[d.inverse]   # (U, ...) -> (B, ...)
+
 # %% ../../nbs/32_models.fusion.ipynb #06002de2
 @torch.no_grad()
 def _check_inputs(model, geno, weather, weather_mask, env_cov, location=None):
@@ -168,13 +186,19 @@ def _check_inputs(model, geno, weather, weather_mask, env_cov, location=None):
     if location is not None and model.loc is not None and (location.dim() != 1 or location.min() < 0 or location.max() > c.n_locations):
         raise HpmError(f"`location` must be (B,) codes in 0..{c.n_locations} (0 = unknown); got shape {tuple(location.shape)}")
 
-def _fusion_forward(self, geno, weather, weather_mask, env_cov, need_weights:bool=False, location=None):
-    "Predictions (B,) and a dict of encoder outputs and attention weights."
+def _fusion_forward(self, geno, weather, weather_mask, env_cov, need_weights:bool=False, location=None,
+                    geno_ids=None, env_ids=None):
+    "Predictions (B,) and a dict of encoder outputs (of the distinct rows when ids are given) and attention weights."
     c, info = self.cfg, {}
     _check_inputs(self, geno, weather, weather_mask, env_cov, location)
-    g = self.geno(geno) if self.geno is not None else None
-    w = self.weather(weather, weather_mask) if self.weather is not None else None
-    e = self.env(env_cov.float()) if self.env is not None else None
+    for name, ids, x in (("geno_ids", geno_ids, geno), ("env_ids", env_ids, weather)):
+        if ids is not None and x is not None and tuple(ids.shape) != tuple(x.shape[:1]):
+            raise HpmError(f"`{name}` must hold one id per record, shape ({x.shape[0]},); got {tuple(ids.shape)}")
+    dg, de = distinct_rows(geno_ids), distinct_rows(env_ids)
+    gu = _rows(geno, dg)  # each distinct genotype once: (U_g, L)
+    g = self.geno(gu) if self.geno is not None else None
+    w = self.weather(_rows(weather, de), _rows(weather_mask, de)) if self.weather is not None else None
+    e = _back(self.env(_rows(env_cov, de).float()), de) if self.env is not None else None  # (U_e, C) -> (U_e, D) -> (B, D)
     if self.loc is not None:
         n = weather.shape[0]
         location = torch.zeros(n, dtype=torch.long, device=weather.device) if location is None else location.long()
@@ -182,12 +206,13 @@ def _fusion_forward(self, geno, weather, weather_mask, env_cov, need_weights:boo
             location = location.masked_fill(torch.rand(n, device=location.device) < c.location_dropout, 0)
         e = self.loc(location) if e is None else e + self.loc(location)  # (B,) -> (B, D)
     info.update(geno=g, weather=w)
-    if c.mode == "g": z = g.pooled
-    elif c.mode == "e": z = torch.cat([w.pooled] + ([e] if e is not None else []), -1)
-    elif c.mode == "concat": z = torch.cat([g.pooled, w.pooled] + ([e] if e is not None else []), -1)
-    else:
-        gt, wt = self.proj_g(g.tokens), self.proj_w(w.tokens)  # (B, Ng, dg) -> (B, Ng, D); (B, Nw, dw) -> (B, Nw, D)
-        wmask, gmask = w.mask, g.mask.expand(gt.shape[0], -1)  # (B, Nw), (1, Ng) -> (B, Ng)
+    g_pooled, w_pooled = _back(g.pooled if g is not None else None, dg), _back(w.pooled if w is not None else None, de)
+    if c.mode == "g": z = g_pooled
+    elif c.mode == "e": z = torch.cat([w_pooled] + ([e] if e is not None else []), -1)
+    elif c.mode == "concat": z = torch.cat([g_pooled, w_pooled] + ([e] if e is not None else []), -1)
+    else:  # projections of the distinct rows, then one copy per record: (U, N, d) -> (U, N, D) -> (B, N, D)
+        gt, wt = _back(self.proj_g(g.tokens), dg), _back(self.proj_w(w.tokens), de)
+        wmask, gmask = _back(w.mask, de), g.mask.expand(gt.shape[0], -1)  # (B, Nw), (1, Ng) -> (B, Ng)
         if e is not None:
             wt = torch.cat([wt, e[:, None]], 1)  # (B, Nw, D) -> (B, Nw+1, D): covariates as one more token
             wmask = torch.cat([wmask, wmask.new_ones(wmask.shape[0], 1)], 1)
@@ -201,16 +226,16 @@ def _fusion_forward(self, geno, weather, weather_mask, env_cov, need_weights:boo
                 if need_weights: wt, a = wt; info["w2g"].append(a)
         pg, info["pool_g"] = self.pool_g(gt, gmask)
         pw, info["pool_w"] = self.pool_w(wt, wmask | ~wmask.any(-1, keepdim=True))
-        pg, pw = pg + self.proj_g(g.pooled), pw + self.proj_w(w.pooled)  # keep the encoders' pooled paths (additive skip)
+        pg, pw = pg + _back(self.proj_g(g.pooled), dg), pw + _back(self.proj_w(w.pooled), de)  # the encoders' pooled paths (additive skip)
         z = torch.cat([pg, pw] + ([e] if e is not None else []), -1)
     y = self.head(z).squeeze(-1)  # (B, 1) -> (B,)
     if c.mode == "gxe" and self.fa_g is not None:
         y = y + (self.fa_g(pg) * self.fa_e(pw)).sum(-1)  # Σ_k a_k(genotype) · b_k(environment)
     if self.markers is not None:
-        m = self.markers(self.marker_inputs(geno))  # (B, L) -> (B, 1 + rank): additive value, reaction-norm loadings
+        m = _back(self.markers(self.marker_inputs(gu)), dg)  # (U_g, L) -> (B, 1 + rank): additive value, reaction-norm loadings
         y = y + m[:, 0]
         if self.marker_env is not None:
-            env_vec = torch.cat([w.pooled] + ([e] if e is not None else []), -1)
+            env_vec = torch.cat([w_pooled] + ([e] if e is not None else []), -1)
             info["marker_env"] = b = self.marker_env(env_vec)  # (B, rank) environment loadings
             y = y + (m[:, 1:] * b).sum(-1)
         info["marker"] = m
@@ -220,9 +245,12 @@ def _fusion_call(self, geno:torch.Tensor|None,  # (B, L) int8/long dosages in {-
                  weather:torch.Tensor|None,       # (B, T, V) daily weather; None in mode "g"
                  weather_mask:torch.Tensor|None,  # (B, T) bool, True = observed day
                  env_cov:torch.Tensor|None,       # (B, C) environment covariates (None when n_env_cov = 0)
-                 location:torch.Tensor|None=None)->torch.Tensor: # (B,) location codes, 0 = unknown (with n_locations > 0)
+                 location:torch.Tensor|None=None, # (B,) location codes, 0 = unknown (with n_locations > 0)
+                 geno_ids:torch.Tensor|None=None, # (B,) genotype row of each record: each distinct genotype is encoded once
+                 env_ids:torch.Tensor|None=None,  # (B,) Env of each record: each distinct weather series is encoded once
+                )->torch.Tensor:
     "Predicted (standardised) yield per record: (B,)."
-    return self._forward(geno, weather, weather_mask, env_cov, location=location)[0]
+    return self._forward(geno, weather, weather_mask, env_cov, location=location, geno_ids=geno_ids, env_ids=env_ids)[0]
 
 HybridYieldModel._forward, HybridYieldModel.forward = _fusion_forward, _fusion_call
 
