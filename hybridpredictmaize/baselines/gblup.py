@@ -186,7 +186,7 @@ class GBLUP(BaseEstimator, RegressorMixin):
                  kernel="vanraden",       # `vanraden`, `gaussian`, `dominance`, several joined by `+` or a list (multi-kernel), or `precomputed` (a kernel, or a list of kernels)
                  method:str="auto",       # `tridiagonal` (CPU default), `eigh` (full eigenvectors) or `torch` (GPU default)
                  device="cpu",            # torch device for marker kernels and `method="torch"`
-                 bandwidth:float=1.0,     # Gaussian kernel: h = bandwidth x median squared distance
+                 bandwidth=1.0,           # Gaussian kernel: h = bandwidth x median squared distance (a list: one Gaussian kernel each)
                  chunk_snps:int=4096,     # SNPs per block when building kernels from markers
                  n_grid:int=100,          # grid points over log δ before Brent refinement
                  psd_tol:float=1e-4):     # tolerated negative eigenvalue of the kernel, relative to the largest (float32 GRMs: ~1e-6)
@@ -219,7 +219,7 @@ MARKER_KERNELS = {"vanraden": (vanraden_grm, vanraden_cross), "dominance": (domi
 def _multi(self:GBLUP, X_or_K)->bool:
     "Whether this fit takes the multi-kernel path (several kernels, or one without an eigen-reduction path)."
     if self.kernel == "precomputed": return isinstance(X_or_K, (list, tuple))
-    return not (isinstance(self.kernel, str) and self.kernel in ("vanraden", "gaussian"))
+    return not (isinstance(self.kernel, str) and self.kernel in ("vanraden", "gaussian") and np.ndim(self.bandwidth) == 0)
 
 def _align_many(Ks, y, precomputed):
     "`_align` for a list of kernels (precomputed) or one marker matrix."
@@ -310,7 +310,9 @@ def _ai_reml_loop(Ks, y, X, max_iter, tol_ll, tol_theta):
         tr = np.array([np.sum(P * K) for K in Ks] + [np.trace(P)])               # tr(P Kₖ), P and Kₖ symmetric
         score = -0.5 * (tr - Py @ KPy)
         AI = 0.5 * KPy.T @ (P @ KPy)
-        new = np.maximum(theta + np.linalg.lstsq(AI, score, rcond=None)[0], floor)
+        free = ~((theta <= floor * (1 + 1e-9)) & (score <= 0))                    # a component at its floor that pushes down stays there
+        new = theta.copy()
+        new[free] = np.maximum(theta[free] + np.linalg.lstsq(AI[np.ix_(free, free)], score[free], rcond=None)[0], floor)
         P1, Py1, ll1 = _reml_terms(Ks, new, y, X)
         if ll1 < ll - 1e-12 * abs(ll):                                            # the AI step went downhill: an EM step
             new = np.maximum(theta + 2 * theta ** 2 * score / n, floor); P1, Py1, ll1 = _reml_terms(Ks, new, y, X)
@@ -330,8 +332,10 @@ def _kernels_train(self:GBLUP, X):
     for name in kernel_names(self.kernel):
         if name in MARKER_KERNELS:
             K, f, d = MARKER_KERNELS[name][0](X, return_freqs=True, **kw); p = dict(freqs=f, denom=d)
-        elif name == "gaussian":
-            K, p = gaussian_kernel(X, scale=self.bandwidth, return_params=True, **kw)
+        elif name == "gaussian":     # one Gaussian kernel per bandwidth: kernel averaging (de los Campos et al. 2010)
+            for bw in np.atleast_1d(self.bandwidth)[:-1]:
+                K, p = gaussian_kernel(X, scale=float(bw), return_params=True, **kw); self.kernel_params_.append((name, p)); out.append(K)
+            K, p = gaussian_kernel(X, scale=float(np.atleast_1d(self.bandwidth)[-1]), return_params=True, **kw)
         else: raise HpmError(f"kernel {name!r} needs the hybrids' parents: build it with `parental_kernels` and pass kernel='precomputed'")
         self.kernel_params_.append((name, p)); out.append(K)
     src = _dosage_source(X)
