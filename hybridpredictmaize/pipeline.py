@@ -21,9 +21,9 @@ from . import evaluate as ev
 # %% auto #0
 __all__ = ['GBLUP_MODELS', 'NEURAL_MODELS', 'ENSEMBLE_PARTS', 'MODEL_FAMILIES', 'MODELS', 'SEED_SCORES', 'DEMO_EPOCHS',
            'train_val_records', 'neural_config', 'RunOptions', 'ModelFamily', 'GblupFamily', 'NeuralFamily',
-           'holdout_years', 'EnsembleFamily', 'check_model', 'model_family', 'fit_run', 'run_env_mean_model',
-           'predict_records', 'predict_run', 'inner_split', 'cross_validate', 'cross_validate_seeds', 'pretrain_run',
-           'run_demo']
+           'holdout_years', 'EnsembleFamily', 'split_model', 'check_model', 'model_family', 'fit_run',
+           'run_env_mean_model', 'predict_records', 'predict_run', 'inner_split', 'cross_validate',
+           'cross_validate_seeds', 'pretrain_run', 'run_demo']
 
 # %% ../nbs/70_pipeline.ipynb #093128f2
 def train_val_records(store:Store,            # an open store
@@ -88,14 +88,15 @@ class ModelFamily(Protocol):
 # %% ../nbs/70_pipeline.ipynb #1ef98974
 @dataclass
 class GblupFamily:
-    "`gblup` and `gblup-gxe`: the gBLUP baselines on a store (`baselines.gblup.fit_store_gblup`)."
+    "`gblup` and `gblup-gxe` (`gblup:vanraden+dominance`: other kernels): the gBLUP baselines on a store (`baselines.gblup.fit_store_gblup`)."
     name: str
     opts: RunOptions = field(default_factory=RunOptions)
     def fit(self, store, train, val, run):
         from hybridpredictmaize.baselines.gblup import fit_store_gblup
-        self.fitted = fit_store_gblup(store, train, model=self.name)
+        model, kernel = split_model(self.name)
+        self.fitted = fit_store_gblup(store, train, model=model, kernel=kernel)
         val_pred = self.predict(store, val)
-        if self.opts.refit: self.fitted = fit_store_gblup(store, pd.concat([train, val], ignore_index=True), model=self.name)
+        if self.opts.refit: self.fitted = fit_store_gblup(store, pd.concat([train, val], ignore_index=True), model=model, kernel=kernel)
         self.fitted.save(run/"gblup")
         return val_pred, {"env_mean_model": self.fitted.env_model.summary(), "refit_on_validation": self.opts.refit}
     def load(self, run):
@@ -214,16 +215,25 @@ ENSEMBLE_PARTS = ("gblup", "gblup-gxe", "gxe")   # the plain gBLUP too: where th
 MODEL_FAMILIES = {**{m: GblupFamily for m in GBLUP_MODELS}, **{m: NeuralFamily for m in NEURAL_MODELS}, "ensemble": EnsembleFamily}
 MODELS = tuple(MODEL_FAMILIES)
 
+def split_model(name:str)->tuple:
+    "`(model, kernel)` of a model name: `gblup-gxe:vanraden+dominance` names the gBLUP kernels after a colon (default `vanraden`)."
+    from hybridpredictmaize.baselines.kernels import kernel_names
+    base, _, kernel = name.partition(":")
+    if kernel and base not in GBLUP_MODELS:
+        raise HpmError(f"model {name!r}: only the gBLUP models ({', '.join(GBLUP_MODELS)}) take kernels after ':'")
+    return base, "+".join(kernel_names(kernel)) if kernel else "vanraden"
+
 def check_model(name:str)->str:
     "Validate a model name, with the list of names when it is unknown."
-    if name not in MODELS: raise HpmError(f"unknown model {name!r}: expected one of {', '.join(MODELS)}")
+    base = split_model(name)[0]
+    if base not in MODELS: raise HpmError(f"unknown model {name!r}: expected one of {', '.join(MODELS)} (gBLUP: also `gblup:KERNELS`)")
     return name
 
 def model_family(name:str,                  # a name of `MODELS`
                  opts:RunOptions|None=None, # the run's settings
                 )->ModelFamily:
     "The model family registered under `name`, with the run's settings."
-    return MODEL_FAMILIES[check_model(name)](name, opts or RunOptions())
+    return MODEL_FAMILIES[split_model(check_model(name))[0]](name, opts or RunOptions())
 
 # %% ../nbs/70_pipeline.ipynb #acf6568b
 def _val_frame(val:pd.DataFrame, pred)->pd.DataFrame:

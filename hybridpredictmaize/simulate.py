@@ -38,7 +38,7 @@ def _variance_shares(plots:pd.DataFrame, gen:pd.DataFrame) -> dict:
 
 # %% ../nbs/22_simulate.ipynb #9ea9873c
 def simulate(out_dir,                    # folder to write (created if needed)
-             preset:str|SimConfig="small", # `small`, `demo`, `g2f` or a `SimConfig`
+             preset:str|SimConfig="small", # `small`, `demo`, `g2f`, `dentflint` or a `SimConfig`
              seed:int=0,                  # random seed: same preset + seed -> byte-identical files
              **overrides) -> Path:        # `SimConfig` fields to change, e.g. `n_snps=5000`
     "Write a G2F competition folder (Training_Data, Testing_Data) with its ground truth (truth/); return its path."

@@ -17,9 +17,11 @@ from fastcore.basics import patch
 from ..core import HpmError, DataError, warn_dropped, write_json, read_json, mark_complete, is_complete, atomic_path
 from ..data.environments import env_location, env_year, env_meta
 from .kernels import _dosage_source, vanraden_grm, vanraden_cross, gaussian_kernel, gaussian_cross, check_kernel, _check_psd
+from .kernels import dominance_kernel, dominance_cross, kernel_names, store_kernels
 
 # %% auto #0
-__all__ = ['MIN_RECORDS', 'GBLUP', 'fit_multi_env', 'reaction_features', 'StoreGBLUP', 'fit_store_gblup', 'load_store_gblup']
+__all__ = ['MIN_RECORDS', 'MARKER_KERNELS', 'GBLUP', 'fit_multi_env', 'reaction_features', 'StoreGBLUP', 'fit_store_gblup',
+           'load_store_gblup']
 
 # %% ../../nbs/40_baselines.gblup.ipynb #330b55b4
 def _blas_threads(n:int, small:int=1500):
@@ -181,10 +183,10 @@ def _design(fixed, n, what="fixed effects"):
 class GBLUP(BaseEstimator, RegressorMixin):
     "Genomic BLUP with REML variance components from one eigen-reduction of the kernel."
     def __init__(self,
-                 kernel:str="vanraden",   # `vanraden`, `gaussian` or `precomputed`
+                 kernel="vanraden",       # `vanraden`, `gaussian`, `dominance`, several joined by `+` or a list (multi-kernel), or `precomputed` (a kernel, or a list of kernels)
                  method:str="auto",       # `tridiagonal` (CPU default), `eigh` (full eigenvectors) or `torch` (GPU default)
                  device="cpu",            # torch device for marker kernels and `method="torch"`
-                 bandwidth:float=1.0,     # Gaussian kernel: h = bandwidth x median squared distance
+                 bandwidth=1.0,           # Gaussian kernel: h = bandwidth x median squared distance (a list: one Gaussian kernel each)
                  chunk_snps:int=4096,     # SNPs per block when building kernels from markers
                  n_grid:int=100,          # grid points over log δ before Brent refinement
                  psd_tol:float=1e-4):     # tolerated negative eigenvalue of the kernel, relative to the largest (float32 GRMs: ~1e-6)
@@ -210,6 +212,21 @@ class GBLUP(BaseEstimator, RegressorMixin):
         from hybridpredictmaize.core import pick_device
         return "torch" if pick_device(self.device).type == "cuda" else "tridiagonal"
 
+# %% ../../nbs/40_baselines.gblup.ipynb #mk000008
+MARKER_KERNELS = {"vanraden": (vanraden_grm, vanraden_cross), "dominance": (dominance_kernel, dominance_cross)}
+
+@patch
+def _multi(self:GBLUP, X_or_K)->bool:
+    "Whether this fit takes the multi-kernel path (several kernels, or one without an eigen-reduction path)."
+    if self.kernel == "precomputed": return isinstance(X_or_K, (list, tuple))
+    return not (isinstance(self.kernel, str) and self.kernel in ("vanraden", "gaussian") and np.ndim(self.bandwidth) == 0)
+
+def _align_many(Ks, y, precomputed):
+    "`_align` for a list of kernels (precomputed) or one marker matrix."
+    if not precomputed: return _align(Ks, y, False)
+    out = [_align(K, y, True) for K in Ks]
+    return [o[0] for o in out], out[0][1], out[0][2]
+
 # %% ../../nbs/40_baselines.gblup.ipynb #039d1d4e
 @patch
 def fit(self:GBLUP,
@@ -217,8 +234,11 @@ def fit(self:GBLUP,
         y,             # phenotypes (n,)
         fixed=None):   # optional fixed covariates (n, q); an intercept is always added
     "Estimate variance components by REML and the BLUPs of the training individuals."
-    X_or_K, y, self.ids_ = _align(X_or_K, y, self.kernel == "precomputed")
+    self.multi_ = self._multi(X_or_K)
+    if self.multi_: X_or_K, y, self.ids_ = _align_many(X_or_K, y, self.kernel == "precomputed")
+    else: X_or_K, y, self.ids_ = _align(X_or_K, y, self.kernel == "precomputed")
     y = _check_y(y)
+    if self.multi_: return self._fit_multi(X_or_K, y, fixed)
     K = self._kernel_train(X_or_K)
     if K.shape[0] != len(y):
         raise DataError(f"the {'kernel' if self.kernel == 'precomputed' else 'markers'} have {K.shape[0]} rows "
@@ -244,6 +264,7 @@ def predict(self:GBLUP,
             fixed=None):  # their fixed covariates when `fit` had some
     "Predicted values `X β̂ + K_new,train α̂` of new individuals."
     if not hasattr(self, "alpha_"): raise HpmError("this GBLUP is not fitted yet: call fit first")
+    if getattr(self, "multi_", False): return self._predict_multi(X_or_K, fixed)
     if self.kernel == "precomputed":
         Kn = np.asarray(X_or_K.to_numpy() if isinstance(X_or_K, pd.DataFrame) else X_or_K, dtype=np.float64)
         if Kn.ndim != 2 or Kn.shape[1] != len(self.alpha_):
@@ -260,6 +281,107 @@ def predict(self:GBLUP,
     if self.n_fixed_ and fixed is None: raise HpmError(f"this model was fitted with {self.n_fixed_} fixed covariates: pass `fixed` for the new individuals")
     X = _design(fixed, Kn.shape[0]) if self.n_fixed_ else np.ones((Kn.shape[0], 1))
     return X @ self.beta_ + Kn @ self.alpha_
+
+# %% ../../nbs/40_baselines.gblup.ipynb #mk000002
+def _reml_terms(Ks, theta, y, X):
+    "P, Py and the REML log-likelihood at θ = (σ²₁ … σ²ₘ, σ²ₑ), V = Σ σ²ₖKₖ + σ²ₑI (dense)."
+    n, q = X.shape
+    V = sum(t * K for t, K in zip(theta[:-1], Ks)); V[np.diag_indices(n)] += theta[-1]
+    c = sla.cho_factor(V, lower=True, check_finite=False)
+    Vi = sla.cho_solve(c, np.eye(n), check_finite=False)
+    ViX = Vi @ X; XViX = X.T @ ViX
+    P = Vi - ViX @ np.linalg.solve(XViX, ViX.T)
+    Py = P @ y
+    ll = -0.5 * ((n - q) * math.log(2 * math.pi) + 2 * np.log(np.diag(c[0])).sum() + np.linalg.slogdet(XViX)[1]
+                 - np.linalg.slogdet(X.T @ X)[1] + y @ Py)
+    return P, Py, ll
+
+# %% ../../nbs/40_baselines.gblup.ipynb #mk000003
+def _ai_reml(Ks, y, X, max_iter:int=200, tol_ll:float=1e-9, tol_theta:float=1e-6):
+    "REML components θ = (σ²₁ … σ²ₘ, σ²ₑ) by average-information steps (EM steps where AI fails); (θ, loglik, iterations, AI)."
+    with _blas_threads(len(y)): return _ai_reml_loop(Ks, y, X, max_iter, tol_ll, tol_theta)
+
+def _ai_reml_loop(Ks, y, X, max_iter, tol_ll, tol_theta):
+    n, floor = len(y), 1e-8 * float(np.var(y))
+    theta = np.full(len(Ks) + 1, float(np.var(y)) / (len(Ks) + 1))
+    P, Py, ll = _reml_terms(Ks, theta, y, X)
+    for it in range(1, max_iter + 1):
+        KPy = np.column_stack([K @ Py for K in Ks] + [Py])                        # (n, m + 1)
+        tr = np.array([np.sum(P * K) for K in Ks] + [np.trace(P)])               # tr(P Kₖ), P and Kₖ symmetric
+        score = -0.5 * (tr - Py @ KPy)
+        AI = 0.5 * KPy.T @ (P @ KPy)
+        free = ~((theta <= floor * (1 + 1e-9)) & (score <= 0))                    # a component at its floor that pushes down stays there
+        new = theta.copy()
+        new[free] = np.maximum(theta[free] + np.linalg.lstsq(AI[np.ix_(free, free)], score[free], rcond=None)[0], floor)
+        P1, Py1, ll1 = _reml_terms(Ks, new, y, X)
+        if ll1 < ll - 1e-12 * abs(ll):                                            # the AI step went downhill: an EM step
+            new = np.maximum(theta + 2 * theta ** 2 * score / n, floor); P1, Py1, ll1 = _reml_terms(Ks, new, y, X)
+        done = abs(ll1 - ll) < tol_ll and np.abs(new - theta).max() < tol_theta * new.sum()
+        theta, P, Py, ll = new, P1, Py1, ll1
+        if done: return theta, ll, it, AI
+    warnings.warn(f"AI-REML stopped after {max_iter} iterations without meeting its stopping rule")
+    return theta, ll, max_iter, AI
+
+# %% ../../nbs/40_baselines.gblup.ipynb #mk000009
+@patch
+def _kernels_train(self:GBLUP, X):
+    "The training kernels of a multi-kernel fit (and what their cross blocks need)."
+    if self.kernel == "precomputed": return [check_kernel(K, f"kernel {i}", psd=False) for i, K in enumerate(X)]
+    kw, self.kernel_params_ = dict(chunk_snps=self.chunk_snps, device=self.device), []
+    out = []
+    for name in kernel_names(self.kernel):
+        if name in MARKER_KERNELS:
+            K, f, d = MARKER_KERNELS[name][0](X, return_freqs=True, **kw); p = dict(freqs=f, denom=d)
+        elif name == "gaussian":     # one Gaussian kernel per bandwidth: kernel averaging (de los Campos et al. 2010)
+            for bw in np.atleast_1d(self.bandwidth)[:-1]:
+                K, p = gaussian_kernel(X, scale=float(bw), return_params=True, **kw); self.kernel_params_.append((name, p)); out.append(K)
+            K, p = gaussian_kernel(X, scale=float(np.atleast_1d(self.bandwidth)[-1]), return_params=True, **kw)
+        else: raise HpmError(f"kernel {name!r} needs the hybrids' parents: build it with `parental_kernels` and pass kernel='precomputed'")
+        self.kernel_params_.append((name, p)); out.append(K)
+    src = _dosage_source(X)
+    self.X_fit_ = src if isinstance(src, np.ndarray) else None
+    return out
+
+# %% ../../nbs/40_baselines.gblup.ipynb #mk000010
+@patch
+def _fit_multi(self:GBLUP, X_or_K, y, fixed):
+    "Multi-kernel fit: AI-REML components, fixed effects and BLUP weights `α = V⁻¹(y − Xβ)`."
+    Ks = self._kernels_train(X_or_K)
+    for i, K in enumerate(Ks):
+        if K.shape[0] != len(y): raise DataError(f"kernel {i} has {K.shape[0]} rows but there are {len(y)} phenotypes")
+    X = _design(fixed, len(y)); self.n_fixed_ = X.shape[1] - 1
+    theta, self.loglik_, self.n_iter_, AI = _ai_reml(Ks, y, X)
+    V = sum(t * K for t, K in zip(theta[:-1], Ks)); V[np.diag_indices(len(y))] += theta[-1]
+    c = sla.cho_factor(V, lower=True, check_finite=False)
+    ViX = sla.cho_solve(c, X)
+    self.beta_ = np.linalg.solve(X.T @ ViX, ViX.T @ y)
+    self.alpha_ = sla.cho_solve(c, y - X @ self.beta_)
+    self.var_components_, self.var_se_ = theta, np.sqrt(np.abs(np.diag(np.linalg.pinv(AI))))
+    self.var_g_, self.var_e_ = float(theta[:-1].sum()), float(theta[-1])
+    self.h2_, self.delta_ = self.var_g_ / (self.var_g_ + self.var_e_), self.var_e_ / max(self.var_g_, 1e-300)
+    self.u_ = sum(t * (K @ self.alpha_) for t, K in zip(theta[:-1], Ks))
+    return self
+
+# %% ../../nbs/40_baselines.gblup.ipynb #mk000011
+@patch
+def _predict_multi(self:GBLUP, X_or_K, fixed):
+    "`X β̂ + Σ σ²ₖ Kₖ,new,train α̂` for a multi-kernel fit."
+    n_tr, w = len(self.alpha_), self.var_components_[:-1]
+    if self.kernel == "precomputed":
+        if not isinstance(X_or_K, (list, tuple)) or len(X_or_K) != len(w):
+            raise DataError(f"kernels of new individuals: expected a list of {len(w)} (m, {n_tr}) cross blocks, one per training kernel")
+        Kn = [np.asarray(K.to_numpy() if isinstance(K, pd.DataFrame) else K, dtype=np.float64) for K in X_or_K]
+        for i, K in enumerate(Kn):
+            if K.ndim != 2 or K.shape[1] != n_tr: raise DataError(f"kernel {i} of new individuals: expected (m, {n_tr}), got {K.shape}")
+    else:
+        if self.X_fit_ is None: raise HpmError("the training markers were an iterator and are gone: pass precomputed kernels instead")
+        kw = dict(chunk_snps=self.chunk_snps, device=self.device)
+        Xn = X_or_K.to_numpy() if isinstance(X_or_K, pd.DataFrame) else X_or_K
+        Kn = [MARKER_KERNELS[n][1](Xn, self.X_fit_, p["freqs"], p["denom"], **kw) if n in MARKER_KERNELS
+              else gaussian_cross(Xn, self.X_fit_, p["freqs"], p["sq"], p["h"], **kw) for n, p in self.kernel_params_]
+    if self.n_fixed_ and fixed is None: raise HpmError(f"this model was fitted with {self.n_fixed_} fixed covariates: pass `fixed` for the new individuals")
+    X = _design(fixed, Kn[0].shape[0]) if self.n_fixed_ else np.ones((Kn[0].shape[0], 1))
+    return X @ self.beta_ + sum(t * (K @ self.alpha_) for t, K in zip(w, Kn))
 
 # %% ../../nbs/40_baselines.gblup.ipynb #7a0aedf0
 class _Records:
@@ -280,6 +402,10 @@ class _Records:
     def V(self, v, var):
         out = var[0] * self.Ag(v) + var[2] * v
         return out + var[1] * self.Age(v) if var[1] > 0 else out
+
+    def block(self, hk, k, var):
+        "The diagonal block of V of environment `k`, whose records are on hybrids `hk`."
+        return (var[0] + var[1] * self.K_E[k, k]) * self.G[np.ix_(hk, hk)] + var[2] * np.eye(len(hk))
 
     def centre(self, v):
         "Π v: v minus its environment mean."
@@ -312,21 +438,21 @@ def _mom_components(rec:_Records, y, gxe:bool=True):
     return _nonneg_quadratic(T, b, keep, floor=1e-8 * (r @ r) / N), T, b
 
 def _nonneg_quadratic(T, b, keep, floor):
-    "Minimise θᵀTθ − 2bᵀθ over θ ≥ 0 supported on `keep` (the residual variance forced to be ≥ floor)."
+    "Minimise θᵀTθ − 2bᵀθ over θ ≥ 0 supported on `keep` (the residual variance, the last, forced to be ≥ floor)."
     import itertools
     best, best_val = None, np.inf
     for k in range(1, len(keep) + 1):
         for sub in itertools.combinations(keep, k):
-            if 2 not in sub: continue
+            if len(b) - 1 not in sub: continue
             sub = list(sub)
             try: th = np.linalg.solve(T[np.ix_(sub, sub)], b[sub])
             except np.linalg.LinAlgError: continue
             if (th < 0).any(): continue
-            full = np.zeros(3); full[sub] = th
+            full = np.zeros(len(b)); full[sub] = th
             val = full @ T @ full - 2 * b @ full
             if val < best_val: best, best_val = full, val
-    if best is None: best = np.array([0.0, 0.0, b[2] / T[2, 2]])
-    best[2] = max(best[2], floor)
+    if best is None: best = np.zeros(len(b)); best[-1] = b[-1] / T[-1, -1]
+    best[-1] = max(best[-1], floor)
     return best
 
 # %% ../../nbs/40_baselines.gblup.ipynb #87477b0b
@@ -335,7 +461,7 @@ def _env_block_preconditioner(rec:_Records, var):
     facs = []
     for k in range(rec.m):
         idx = np.flatnonzero(rec.e == k); hk = rec.h[idx]
-        Vk = (var[0] + var[1] * rec.K_E[k, k]) * rec.G[np.ix_(hk, hk)] + var[2] * np.eye(len(idx))
+        Vk = rec.block(hk, k, var)
         facs.append((idx, sla.cho_factor(Vk, lower=True, check_finite=False)))
     def apply(v):
         out = np.empty_like(v)
@@ -361,29 +487,72 @@ def _projected_cg(rec:_Records, y, var, tol:float=1e-8, max_iter:int=2000):
     warnings.warn(f"conjugate gradients stopped after {max_iter} iterations at relative residual {res:.2e}")
     return x, max_iter, res
 
-def fit_multi_env(G,               # (n_h, n_h) genomic kernel of the hybrids in the records
+def fit_multi_env(G,               # (n_h, n_h) genomic kernel of the hybrids in the records, or a list of kernels (G×E on the first)
                   K_E,             # (m, m) environment kernel of the environments in the records
                   hybrid,          # (N,) hybrid index of each record (rows of G)
                   env,             # (N,) environment index of each record (rows of K_E)
                   y,               # (N,) BLUEs
                   gxe:bool=True,   # include the G×E term σ²_ge K_E ⊗ G
-                  var=None,        # (σ²_g, σ²_ge, σ²_e) to use instead of the method-of-moments estimates
+                  var=None,        # (σ²_g, σ²_ge, σ²_e), with a list of kernels (σ²_1 … σ²_k, σ²_ge, σ²_e), instead of the moment estimates
                   tol:float=1e-8,  # relative residual at which conjugate gradients stop
                   max_iter:int=2000):
     "Environment BLUEs and hybrid / G×E BLUP weights of the multi-environment model (projected PCG)."
     y = _check_y(y, "BLUEs")
     m = int(K_E.shape[0])
-    rec = _Records(np.asarray(G, dtype=np.float64), np.asarray(K_E, dtype=np.float64), hybrid, env, m)
+    multi = isinstance(G, (list, tuple))
+    rec = (_MultiRecords([np.asarray(g, dtype=np.float64) for g in G], np.asarray(K_E, dtype=np.float64), hybrid, env, m) if multi
+           else _Records(np.asarray(G, dtype=np.float64), np.asarray(K_E, dtype=np.float64), hybrid, env, m))
     if (rec.n_env == 0).any(): raise DataError(f"environment {int(np.argmin(rec.n_env))} of the kernel has no record")
     mom = None
-    if var is None: var, T, b = _mom_components(rec, y, gxe); mom = dict(T=T, b=b)
+    if var is None: var, T, b = (_mom_multi if multi else _mom_components)(rec, y, gxe); mom = dict(T=T, b=b)
     var = np.array(var, dtype=np.float64)
-    if not gxe: var[1] = 0.0
+    if len(var) != (len(G) if multi else 1) + 2: raise HpmError(f"var: expected {(len(G) if multi else 1) + 2} components, got {len(var)}")
+    if not gxe: var[-2] = 0.0
     alpha, n_iter, res = _projected_cg(rec, y, var, tol, max_iter)
     resid = y - rec.V(alpha, var)                                   # = X β̂
     beta = np.bincount(rec.e, resid, m) / rec.n_env
-    return dict(var=var, alpha=alpha, beta=beta, g_weights=var[0] * np.bincount(rec.h, alpha, rec.nh),
-                ge_weights=var[1] * rec.table(alpha), n_iter=n_iter, residual=res, mom=mom)
+    g_weights = (var[:-2, None] if multi else var[0]) * np.bincount(rec.h, alpha, rec.nh)   # (k, n_h) with k kernels
+    return dict(var=var, alpha=alpha, beta=beta, g_weights=g_weights, ge_weights=var[-2] * rec.table(alpha), n_iter=n_iter, residual=res, mom=mom)
+
+# %% ../../nbs/40_baselines.gblup.ipynb #mm000002
+class _MultiRecords(_Records):
+    "`_Records` with several genomic kernels: V = Σ σ²ₖ Z Gₖ Zᵀ + σ²_ge (K_E ⊗ G₁ on the records) + σ²ₑ I."
+    def __init__(self, Gs, K_E, h, e, m:int):
+        super().__init__(Gs[0], K_E, h, e, m); self.Gs = Gs
+
+    def V(self, v, var):
+        s = np.bincount(self.h, v, self.nh)
+        out = sum(t * (G @ s)[self.h] for t, G in zip(var[:-2], self.Gs)) + var[-1] * v
+        return out + var[-2] * self.Age(v) if var[-2] > 0 else out
+
+    def block(self, hk, k, var):
+        "The diagonal block of V of environment `k`, whose records are on hybrids `hk`."
+        B = sum(t * G[np.ix_(hk, hk)] for t, G in zip(var[:-2], self.Gs)) + var[-2] * self.K_E[k, k] * self.G[np.ix_(hk, hk)]
+        B[np.diag_indices(len(hk))] += var[-1]
+        return B
+
+# %% ../../nbs/40_baselines.gblup.ipynb #mm000003
+def _mom_multi(rec:_MultiRecords, y, gxe:bool=True):
+    "Method-of-moments components (σ²₁ … σ²ₖ, σ²_ge, σ²_e) with several genomic kernels, constrained non-negative."
+    K, h, e, m, N = rec.K_E, rec.h, rec.e, rec.m, rec.N
+    r, cnt, ninv = rec.centre(y), rec.table(np.ones(N)), 1 / rec.n_env
+    comps = [(G, np.ones((m, m))) for G in rec.Gs] + [(rec.Gs[0], K)]     # (hybrid kernel, environment kernel) of each Aₖ
+    O = np.zeros((N, m)); O[np.arange(N), e] = 1
+    AO = [(G @ cnt)[h] * Ke[e] for G, Ke in comps] + [O]                  # Aₖ O: (N, m)
+    diag = [np.diag(G)[h] * np.diag(Ke)[e] for G, Ke in comps] + [np.ones(N)]
+    C = len(comps) + 1
+    tr = np.empty((C, C)); tr[-1, -1] = N                                 # tr(Aₖ Aₗ)
+    for c in range(C - 1):
+        for d in range(C - 1): tr[c, d] = (comps[c][1] * comps[d][1] * (cnt.T @ ((comps[c][0] * comps[d][0]) @ cnt))).sum()
+        tr[c, -1] = tr[-1, c] = diag[c].sum()
+    def grouped(M): return np.add.reduceat(M[np.argsort(e, kind="stable")], np.r_[0, np.cumsum(rec.n_env)[:-1]].astype(int), axis=0)
+    OAO = [grouped(a) for a in AO]
+    T = np.array([[tr[k, l] - 2 * ((AO[k] * AO[l]).sum(0) * ninv).sum() + np.trace((ninv[:, None] * OAO[k]) @ (ninv[:, None] * OAO[l]))
+                   for l in range(C)] for k in range(C)])
+    R = rec.table(r)
+    b = np.array([(R * (G @ R @ Ke)).sum() for G, Ke in comps] + [r @ r])
+    keep = [c for c in range(C) if gxe or c != C - 2]
+    return _nonneg_quadratic(T, b, keep, floor=1e-8 * (r @ r) / N), T, b
 
 # %% ../../nbs/40_baselines.gblup.ipynb #b1a0e001
 from ..models.environment import EnvMeanModel, EnvScaler, env_features, fit_feature_scaler, block_weights
@@ -430,8 +599,8 @@ class StoreGBLUP:
 def fit_store_gblup(store,                    # a prepared store (`open_store`) or an object with the same attributes
                     train_records,            # training records: Env, Hybrid, Yield_Mg_ha (BLUEs)
                     model:str="gblup",        # `gblup` (environments + G) or `gblup-gxe` (+ G×E reaction norm)
-                    kernel:str="vanraden",    # genomic kernel: `vanraden` or `gaussian`
-                    grm=None,                 # a precomputed (n, n) kernel over all the store's genotype rows (reuse it across CV folds)
+                    kernel:str="vanraden",    # genomic kernel(s): vanraden, gaussian, dominance, gca1, gca2, sca (gca: both), joined by `+`
+                    grm=None,                 # a precomputed (n, n) kernel over all the store's genotype rows, or a list, one per kernel (reuse across CV folds)
                     var=None,                 # (σ²_g, σ²_ge, σ²_e) instead of the method-of-moments estimates
                     env_model:EnvMeanModel|None=None, # the (unfitted) environment-mean model (default: `EnvMeanModel()`)
                     chunk_snps:int=4096,      # SNPs per block for the kernel
@@ -450,21 +619,25 @@ def fit_store_gblup(store,                    # a prepared store (`open_store`) 
     scaler, blocks = fit_feature_scaler(store, train_envs)
     scale = block_weights(len(scaler.columns), blocks)
     W = reaction_features(store, train_envs, scaler, scale)
+    names = kernel_names(kernel)
     if grm is not None:
-        G_all = check_kernel(grm, "grm", psd=False)
-        if G_all.shape[0] != len(geno.ids):
-            raise DataError(f"grm: {G_all.shape[0]} rows but the store has {len(geno.ids)} genotyped hybrids",
-                            hint="pass the kernel over all the store's genotype rows, in their order")
-    elif kernel == "vanraden": G_all = vanraden_grm(geno, chunk_snps=chunk_snps, device=device)
-    elif kernel == "gaussian": G_all = gaussian_kernel(geno, chunk_snps=chunk_snps, device=device)
-    else: raise HpmError(f"unknown kernel {kernel!r}: expected 'vanraden' or 'gaussian'")
+        Gs = [check_kernel(g, "grm", psd=False) for g in (grm if isinstance(grm, (list, tuple)) else [grm])]
+        for G_all in Gs:
+            if G_all.shape[0] != len(geno.ids):
+                raise DataError(f"grm: {G_all.shape[0]} rows but the store has {len(geno.ids)} genotyped hybrids",
+                                hint="pass the kernel over all the store's genotype rows, in their order")
+        if len(Gs) != len(names): raise HpmError(f"grm: {len(Gs)} kernel(s) given for the {len(names)} named by kernel={kernel!r}")
+    elif names == ("vanraden",): Gs = [vanraden_grm(geno, chunk_snps=chunk_snps, device=device)]
+    elif names == ("gaussian",): Gs = [gaussian_kernel(geno, chunk_snps=chunk_snps, device=device)]
+    else: Gs = store_kernels(geno, names, chunk_snps=chunk_snps, device=device)
+    multi = len(Gs) > 1
     tr_h, h_local = np.unique(hi, return_inverse=True)
     e_local = pd.Index(train_envs).get_indexer(rec.Env)
     K_E = W @ W.T
-    fit = fit_multi_env(G_all[np.ix_(tr_h, tr_h)], K_E, h_local, e_local, rec.Yield_Mg_ha.to_numpy(),
+    fit = fit_multi_env([G[np.ix_(tr_h, tr_h)] for G in Gs] if multi else Gs[0][np.ix_(tr_h, tr_h)], K_E, h_local, e_local, rec.Yield_Mg_ha.to_numpy(),
                         gxe=model == "gblup-gxe", var=var, tol=tol, max_iter=max_iter)
-    G_cross = G_all[:, tr_h]
-    g_hat = G_cross @ fit["g_weights"]
+    G_cross = Gs[0][:, tr_h]
+    g_hat = sum(G[:, tr_h] @ w for G, w in zip(Gs, fit["g_weights"])) if multi else G_cross @ fit["g_weights"]
     g_hat = g_hat - g_hat[tr_h].mean()                                 # centred on the training hybrids
     ge_feat = (G_cross @ fit["ge_weights"]) @ W if model == "gblup-gxe" else None
     if ge_feat is not None: ge_feat = ge_feat - ge_feat[tr_h].mean(0)   # G×E re-ranks hybrids: no shift of a new Env's mean
@@ -475,7 +648,9 @@ def fit_store_gblup(store,                    # a prepared store (`open_store`) 
                 cg_residual=fit["residual"], kernel=kernel, n_env_features=int(W.shape[1]),
                 env_model=env_model.chosen_, env_model_loyo_rmse=float(env_model.loyo_.loc[env_model.chosen_, "rmse"]),
                 env_model_cv_by=env_model.cv_by_)
-    return StoreGBLUP(model, list(geno.ids), g_hat, ge_feat, train_envs, env_mean, scaler, scale, env_model, fit["var"], info)
+    var = fit["var"]
+    if multi: info["kernel_var"] = dict(zip(names, map(float, var[:-2]))); var = np.r_[var[:-2].sum(), var[-2:]]   # σ²_g: their sum
+    return StoreGBLUP(model, list(geno.ids), g_hat, ge_feat, train_envs, env_mean, scaler, scale, env_model, var, info)
 
 # %% ../../nbs/40_baselines.gblup.ipynb #3585af12
 @patch

@@ -1,4 +1,4 @@
-"""Marker kernels built in SNP blocks: the VanRaden genomic relationship matrix, the Gaussian (RKHS) kernel, their cross blocks to new individuals, and checks for a kernel you bring.
+"""Marker kernels built in SNP blocks: the VanRaden genomic relationship matrix, the Gaussian (RKHS) kernel, the dominance kernel, the parental GCA / SCA kernels of hybrids, their cross blocks to new individuals, and checks for a kernel you bring.
 
 Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/baselines.kernels.html.md"""
 
@@ -13,7 +13,8 @@ from fastcore.basics import patch
 from ..core import HpmError, DataError, progress, check_memory
 
 # %% auto #0
-__all__ = ['cross_products', 'vanraden_grm', 'vanraden_cross', 'gaussian_kernel', 'gaussian_cross', 'check_kernel']
+__all__ = ['KERNELS', 'cross_products', 'vanraden_grm', 'vanraden_cross', 'gaussian_kernel', 'gaussian_cross', 'dominance_kernel',
+           'dominance_cross', 'parental_kernels', 'kernel_names', 'parent_grms', 'store_kernels', 'check_kernel']
 
 # %% ../../nbs/41_baselines.kernels.ipynb #48e7d521
 def _dosage_source(genotypes):
@@ -304,6 +305,151 @@ def gaussian_cross(new,                 # dosages of the new individuals (same S
     "Gaussian kernel (n_new, n_train) between new and training individuals, with the training bandwidth `h`."
     cp = cross_products(new, train, freqs=freqs, chunk_snps=chunk_snps, device=device, dtype=dtype)
     return np.exp(-_sqdist(cp["cross"], cp["sq_a"], np.asarray(sq_train)) / h)
+
+# %% ../../nbs/41_baselines.kernels.ipynb #kd000002
+def _dominance_codes(block, freqs, dtype:str="float32"):
+    "Classical dominance codes of a dosage block: 2 → −2q², 1 → 2pq, 0 → −2p², missing → 0."
+    x, p = np.asarray(block), np.asarray(freqs, dtype=np.float64)
+    q = 1 - p
+    w = np.where(x == 2, -2 * q * q, np.where(x == 1, 2 * p * q, np.where(x == 0, -2 * p * p, 0.0)))
+    return w.astype(dtype)
+
+# %% ../../nbs/41_baselines.kernels.ipynb #kd000004
+def _dominance_products(a, b=None, freqs=None, chunk_snps:int=4096, device="cpu", dtype:str="float32"):
+    "`Σ W_a W_bᵀ` over SNP blocks (dominance codes), the allele frequencies and `Σ (2pq)²`."
+    n_a = getattr(_dosage_source(a), "shape", (None,))[0]
+    n_b = n_a if b is None else getattr(_dosage_source(b), "shape", (None,))[0]
+    if n_a is not None and n_b is not None:
+        check_memory(int(n_a) * int(n_b) * 16, f"a dense {n_a:,} x {n_b:,} dominance kernel", "build it on fewer individuals")
+    dev = None if isinstance(device, str) and device == "cpu" else device
+    acc, all_f = None, []
+    for j, blk, blk_b in progress(_prefetch(_paired_blocks(a, b, chunk_snps)), desc="dominance kernel", unit="block", leave=False):
+        f = _freqs(blk) if freqs is None else np.asarray(freqs, dtype=np.float64)[j:j + blk.shape[1]]
+        if f.shape[0] != blk.shape[1]: raise DataError(f"allele frequencies cover {j + f.shape[0]} SNPs, the markers have more")
+        wa = _dominance_codes(blk, f, dtype); wb = wa if blk_b is None else _dominance_codes(blk_b, f, dtype)
+        prod = _block_product(wa, wb, dev, dtype)
+        acc = prod if acc is None else acc + prod
+        all_f.append(f)
+    f = np.concatenate(all_f)
+    return acc, f, float(((2 * f * (1 - f)) ** 2).sum())
+
+def _block_product(wa, wb, device, dtype):
+    "`wa @ wbᵀ` in float64, on a torch device when one is given."
+    if device is None: return (wa @ wb.T).astype(np.float64)
+    import torch
+    from hybridpredictmaize.core import pick_device
+    dev = device if isinstance(device, torch.device) else pick_device(device)
+    tdt = torch.float32 if dtype == "float32" else torch.float64
+    return (_to_torch(wa, dev, tdt) @ _to_torch(wb, dev, tdt).T).double().cpu().numpy()
+
+# %% ../../nbs/41_baselines.kernels.ipynb #kd000005
+def dominance_kernel(genotypes,            # (n, p) dosages 0/1/2 (-1 missing), as for `vanraden_grm`
+                     chunk_snps:int=4096,  # SNPs per block
+                     device="cpu",         # torch device for the block products
+                     dtype:str="float32",  # precision of the block products; sums are float64
+                     return_freqs:bool=False): # also return the allele frequencies and the scaling `Σ (2pq)²`
+    "Dominance relationship matrix `W_D W_Dᵀ / Σ (2pq)²` (Vitezica et al. 2013, classical), built block by block."
+    cross, f, denom = _dominance_products(genotypes, chunk_snps=chunk_snps, device=device, dtype=dtype)
+    if denom <= 0: raise DataError("markers: every SNP is monomorphic, the dominance matrix is undefined")
+    D = cross / denom
+    D = (D + D.T) / 2
+    return (D, f, denom) if return_freqs else D
+
+def dominance_cross(new,                # dosages of the new individuals (same SNPs, same order)
+                    train,              # dosages of the training individuals
+                    freqs,              # training allele frequencies (from `dominance_kernel(..., return_freqs=True)`)
+                    denom:float,        # training `Σ (2pq)²`
+                    chunk_snps:int=4096,  # SNPs per block
+                    device="cpu",         # torch device for the block products
+                    dtype:str="float32"): # precision of the block products
+    "Dominance relationships (n_new, n_train) of new individuals to the training set."
+    return _dominance_products(new, train, freqs, chunk_snps, device, dtype)[0] / denom
+
+# %% ../../nbs/41_baselines.kernels.ipynb #kp000002
+def _parent_rows(A, names, pool:int):
+    "Rows of the pool's relationship matrix `A` (a DataFrame) for parent `names`; `DataError` for one it lacks."
+    idx = pd.Index(A.index).get_indexer(list(names))
+    if (idx < 0).any():
+        bad = [n for n, i in zip(names, idx) if i < 0]
+        raise DataError(f"{len(bad)} pool-{pool} parent(s) have no row in the pool-{pool} relationship matrix, e.g. {bad[:3]}",
+                        hint="genotype the parents (their lines in the genotype file) or drop those hybrids")
+    return idx
+
+def parental_kernels(hybrids,      # frame with Parent1, Parent2: the hybrids of the rows
+                     A1,           # relationship matrix of the pool-1 parents (DataFrame indexed by their names, both ways)
+                     A2,           # the same for the pool-2 parents (`Parent2`, e.g. the testers)
+                     columns=None): # frame of the hybrids of the columns (None: the rows again)
+    "GCA kernels of the two parent pools (`Z₁A₁Z₁ᵀ`, `Z₂A₂Z₂ᵀ`) and the SCA kernel (their Hadamard product)."
+    out = {}
+    for k, A, col in ((1, A1, "Parent1"), (2, A2, "Parent2")):
+        r = _parent_rows(A, hybrids[col], k)
+        c = r if columns is None else _parent_rows(A, columns[col], k)
+        out[f"gca{k}"] = np.asarray(A, dtype=np.float64)[np.ix_(r, c)]
+    out["sca"] = out["gca1"] * out["gca2"]
+    return out
+
+# %% ../../nbs/41_baselines.kernels.ipynb #kp000006
+KERNELS = ("vanraden", "gaussian", "dominance", "gca1", "gca2", "sca")   # `gca` stands for gca1 + gca2
+
+def kernel_names(spec)->tuple: # a name, names joined by `+` (`vanraden+dominance`, `gca+sca`) or a list of names
+    "The kernels of a gBLUP named by `spec`, checked, in order and without repeats."
+    parts = spec.split("+") if isinstance(spec, str) else list(spec)
+    names = []
+    for p in (str(p).strip().lower() for p in parts):
+        for n in (("gca1", "gca2") if p == "gca" else (p,)):
+            if n not in KERNELS: raise HpmError(f"unknown kernel {n!r}: expected {', '.join(KERNELS)} or gca (joined by '+')")
+            if n in names: raise HpmError(f"kernel {n!r} is named twice in {spec!r}")
+            names.append(n)
+    if not names: raise HpmError("no kernel named: give e.g. 'vanraden' or 'vanraden+dominance'")
+    return tuple(names)
+
+# %% ../../nbs/41_baselines.kernels.ipynb #kp000008
+def parent_grms(genotypes,            # a store `Genotypes` (ids, index, dosage) whose rows include the parent lines
+                parents,              # frame with Parent1, Parent2
+                chunk_snps:int=4096,  # SNPs per block
+                device="cpu"):        # torch device for the block products
+    "VanRaden matrices (DataFrames) of the genotyped Parent1 lines and of the Parent2 lines, each pool on its own frequencies."
+    out, d = [], genotypes.dosage
+    for k, col in ((1, "Parent1"), (2, "Parent2")):
+        names = pd.Index(pd.unique(parents[col].astype(str)))
+        rows = np.asarray(genotypes.index(list(names)))
+        keep = np.flatnonzero(rows >= 0); keep = keep[np.argsort(rows[keep])]      # read the memory map in row order
+        if len(keep) < 2: raise DataError(f"only {len(keep)} pool-{k} parent(s) ({col}) have a genotype row, 2 are needed",
+                                          hint="the parental kernels need the parents' lines in the genotype file (and `prepare --all-hybrids`)")
+        r = rows[keep]
+        blocks = (np.asarray(d[r, j:j + chunk_snps]) for j in range(0, d.shape[1], chunk_snps))
+        out.append(pd.DataFrame(vanraden_grm(blocks, device=device), index=names[keep], columns=names[keep]))
+    return tuple(out)
+
+# %% ../../nbs/41_baselines.kernels.ipynb #kp000009
+def _parental_store(genotypes, names, chunk_snps, device):
+    "The named parental kernels over all genotype rows (zero where a row lacks two genotyped parents)."
+    from hybridpredictmaize.data.store import hybrid_parents
+    from hybridpredictmaize.core import warn_dropped
+    ids = list(genotypes.ids)
+    par = hybrid_parents(hybrids=ids).set_index("Hybrid").reindex(ids)
+    ok = par.Parent1.notna().to_numpy() & par.Parent2.notna().to_numpy()
+    ok[ok] = (genotypes.index(list(par.Parent1[ok])) >= 0) & (genotypes.index(list(par.Parent2[ok])) >= 0)
+    A1, A2 = parent_grms(genotypes, par[ok], chunk_snps, device)
+    n_hyb = int(par.Parent1.notna().sum())
+    warn_dropped(n_hyb - int(ok.sum()), "hybrids", "their two parents are not both genotyped", action="given no GCA / SCA covariance")
+    pk, rows = parental_kernels(par[ok], A1, A2), np.flatnonzero(ok)
+    out = {}
+    for n in names:
+        K = np.zeros((len(ids), len(ids))); K[np.ix_(rows, rows)] = pk[n]; out[n] = K
+    return out
+
+def store_kernels(genotypes,            # a store `Genotypes` (or dosages for the marker kernels)
+                  spec,                 # kernel names (`kernel_names`)
+                  chunk_snps:int=4096,  # SNPs per block
+                  device="cpu"):        # torch device for the block products
+    "The named kernels, each (n, n) over every genotype row, in the order named."
+    names = kernel_names(spec)
+    marker = dict(vanraden=vanraden_grm, gaussian=gaussian_kernel, dominance=dominance_kernel)
+    out = {n: marker[n](genotypes, chunk_snps=chunk_snps, device=device) for n in names if n in marker}
+    par = [n for n in names if n not in marker]
+    if par: out.update(_parental_store(genotypes, par, chunk_snps, device))
+    return [out[n] for n in names]
 
 # %% ../../nbs/41_baselines.kernels.ipynb #f218e656
 def check_kernel(K,                   # the (n, n) kernel

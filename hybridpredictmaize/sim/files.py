@@ -284,13 +284,14 @@ def write_genotypes(path,               # the VCF to write
                     cols:np.ndarray,    # sorted SNP indices whose dosages to return (the QTL)
                     seed:int=0,         # random seed
                     source:str="hybridpredictmaize") -> np.ndarray: # the `##source` line
-    "Stream the VCF of the genotyped hybrids to `path`; return the dosages of all hybrids at SNPs `cols`."
+    "Stream the VCF of the genotyped hybrids (and, with `cfg.vcf_parents`, their parents) to `path`; return the dosages of all hybrids at SNPs `cols`."
     gs = GenomeSimulator(cfg, snps, parents, seed)
     idx = gs.index
     crosses = hyb[hyb.kind != "commercial"]
     p1 = crosses.Parent1.map(idx).values; p2 = crosses.Parent2.map(idx).values
     in_vcf = crosses.vcf.values
-    samples = crosses.Hybrid[in_vcf].tolist()
+    prow = np.unique(np.r_[p1, p2]).astype(int) if cfg.vcf_parents else np.zeros(0, int)   # inbred parents, dosage 0 / 2
+    samples = crosses.Hybrid[in_vcf].tolist() + parents.name.iloc[prow].tolist()
     qd = np.zeros((len(hyb), len(cols)), np.int8)
     rows = np.flatnonzero((hyb.kind != "commercial").values)
     n_chunks = -(-len(snps) // cfg.vcf_chunk)
@@ -300,6 +301,7 @@ def write_genotypes(path,               # the VCF to write
             lo, hi = np.searchsorted(cols, [start, stop])
             if hi > lo: qd[np.ix_(rows, np.arange(lo, hi))] = dos[:, cols[lo:hi] - start]
             out = dos[in_vcf]
+            if len(prow): out = np.vstack([out, 2 * alleles[prow].astype(np.int8)])
             miss = rng_for(seed, "gt_missing", start).random(out.shape, dtype=np.float32) < cfg.gt_missing
             out[miss] = -1
             yield out.T   # (samples, snps) -> (snps, samples)

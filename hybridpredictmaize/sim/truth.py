@@ -41,6 +41,8 @@ class SimConfig:
     test_new_share:float = 0.85       # share of test hybrids that are new crosses (never tested before)
     n_checks:int = 2                  # commercial single-name checks: never genotyped, traits NA
     testers_per_year:int = 2          # testers crossed to the lines of one year
+    crosses_per_line:int = 1          # testers each new line is crossed to (a factorial of lines x testers when > 1)
+    vcf_parents:bool = False          # also write the inbred parents (lines and testers) as samples of the VCF
     not_genotyped_share:float = 0.03  # training hybrids missing from the VCF
     # genome
     n_testers:int = 4                 # group-2 inbred testers
@@ -109,6 +111,11 @@ PRESETS = {
                      n_qtl_add=1000, n_qtl_dom=400, n_epi_pairs=200, n_qtl_gxe=300,
                      n_checks=168, not_genotyped_share=0.02, yield_outliers=0.005, env_no_soil=0.35, env_no_ec=0.24,
                      vcf_chunk=8_000),
+    "dentflint": SimConfig(train_years=tuple(range(2016, 2022)), envs_per_year=4, test_envs=4, n_locations=10,
+                           hybrids_per_year=120, repeat_share=0.3, n_test_hybrids=60, n_testers=8, testers_per_year=4,
+                           crosses_per_line=3, vcf_parents=True, n_snps=3000, fst=0.2, n_qtl_add=150, n_qtl_dom=150,
+                           n_qtl_gxe=30, n_epi_pairs=20, dom_mean=0.6, share_env=0.45, share_add=0.14, share_dom=0.10,
+                           share_epi=0.02, share_gxe=0.06, share_design=0.03, share_resid=0.20, n_checks=2),
 }
 
 def get_config(preset:str|SimConfig="small", # a name in `PRESETS` or a `SimConfig`
@@ -227,7 +234,9 @@ def make_pedigree(cfg:SimConfig, # the simulation settings
         n = cfg.hybrids_per_year - len(checks)
         keep = prev.get(c, [])
         keep = list(rng.choice(keep, size=min(len(keep), int(round(cfg.repeat_share * n))), replace=False)) if keep else []
-        crosses = list(keep) + [(new_line(c), yt[k % len(yt)]) for k in range(n - len(keep))]
+        n_new, cpl = n - len(keep), max(1, min(cfg.crosses_per_line, len(yt)))
+        new = [(line, yt[(i * cpl + j) % len(yt)]) for i in range(-(-n_new // cpl)) for line in [new_line(c)] for j in range(cpl)]
+        crosses = list(keep) + new[:n_new]
         for p1, p2 in crosses: add_hybrid(p1, p2, y)
         prev[c] = [(p1, p2) for p1, p2 in crosses]
     # test year: new lines x testers used in training, plus old hybrids
