@@ -23,7 +23,7 @@ import hybridpredictmaize
 
 # %% auto #0
 __all__ = ['fit_config_to_store', 'store_signature', 'check_signature', 'build_model', 'choose_env_offset', 'record_offsets',
-           'fit_neural', 'load_neural', 'predict_neural', 'GenotypeRegressor']
+           'fit_neural', 'load_neural', 'predict_neural', 'GenotypeRegressor', 'fit_additive']
 
 # %% ../nbs/51_neural.ipynb #ecec0321
 def _open(store):
@@ -285,3 +285,27 @@ class GenotypeRegressor:
         if not hasattr(self, "model_"): raise HpmError("GenotypeRegressor: call fit before predict")
         with torch.no_grad(): z = self.model_(torch.as_tensor(np.asarray(X).astype(np.int8)), None, None, None).numpy()
         return self.scaler_.inverse(z)
+
+# %% ../nbs/51_neural.ipynb #abd6ff99
+def fit_additive(x, y, g,              # dosages (n, L), phenotypes (n,), true genetic values (n,)
+                 cfg:GenotypeConfig,   # the encoder to train
+                 n_train:int=400,      # the first `n_train` records train, the rest test
+                 epochs:int=60,        # passes over the training records
+                 lr:float=2e-3,        # AdamW learning rate
+                 wd:float=0.05,        # AdamW weight decay
+                 seed:int=0)->float:   # torch seed
+    "Train `GenotypeEncoder` + linear head on the first `n_train` records; correlation with `g` on the rest."
+    from hybridpredictmaize.models.genotype import GenotypeEncoder
+    torch.manual_seed(seed)
+    enc = GenotypeEncoder(cfg); head = nn.Linear(cfg.d_model, 1)
+    params = list(enc.parameters()) + list(head.parameters())
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=wd)
+    xt, yt = torch.as_tensor(x), torch.as_tensor(y)
+    for _ in range(epochs):
+        enc.train()
+        for idx in torch.randperm(n_train).split(32):
+            loss = F.mse_loss(head(enc(xt[idx]).pooled).squeeze(-1), yt[idx])
+            opt.zero_grad(); loss.backward(); opt.step()
+    enc.eval()
+    with torch.no_grad(): pred = head(enc(xt[n_train:]).pooled).squeeze(-1).numpy()
+    return float(np.corrcoef(pred, g[n_train:])[0, 1])

@@ -20,7 +20,7 @@ from ..core import HpmError, config_from_dict, check_fields
 __all__ = ['MISSING', 'GenotypeConfig', 'chrom_codes', 'sinusoid_bp', 'SnpEmbedding', 'ChannelRMSNorm', 'ConvBlock',
            'AttentionPool2', 'ConvPool2', 'TowerStage', 'pool_mask', 'linear_attention', 'attention_weights',
            'Attention', 'DropPath', 'TransformerBlock', 'block_params', 'init_layer', 'scale_residual_outputs',
-           'AttentionPool', 'GenotypeOutput', 'GenotypeEncoder', 'additive_task', 'fit_additive']
+           'AttentionPool', 'GenotypeOutput', 'GenotypeEncoder', 'additive_task']
 
 # %% ../../nbs/30_models.genotype.ipynb #5c273c98
 @dataclass
@@ -403,26 +403,3 @@ def additive_task(n:int=600,        # records
     g = (x - 2 * p) @ beta; g = (g - g.mean()) / g.std()
     y = g + rng.normal(scale=math.sqrt((1 - h2) / h2), size=n)
     return x, y.astype(np.float32), g.astype(np.float32)
-
-# %% ../../nbs/30_models.genotype.ipynb #abd6ff99
-def fit_additive(x, y, g,              # dosages (n, L), phenotypes (n,), true genetic values (n,)
-                 cfg:GenotypeConfig,   # the encoder to train
-                 n_train:int=400,      # the first `n_train` records train, the rest test
-                 epochs:int=60,        # passes over the training records
-                 lr:float=2e-3,        # AdamW learning rate
-                 wd:float=0.05,        # AdamW weight decay
-                 seed:int=0)->float:   # torch seed
-    "Train `GenotypeEncoder` + linear head on the first `n_train` records; correlation with `g` on the rest."
-    torch.manual_seed(seed)
-    enc = GenotypeEncoder(cfg); head = nn.Linear(cfg.d_model, 1)
-    params = list(enc.parameters()) + list(head.parameters())
-    opt = torch.optim.AdamW(params, lr=lr, weight_decay=wd)
-    xt, yt = torch.as_tensor(x), torch.as_tensor(y)
-    for _ in range(epochs):
-        enc.train()
-        for idx in torch.randperm(n_train).split(32):
-            loss = F.mse_loss(head(enc(xt[idx]).pooled).squeeze(-1), yt[idx])
-            opt.zero_grad(); loss.backward(); opt.step()
-    enc.eval()
-    with torch.no_grad(): pred = head(enc(xt[n_train:]).pooled).squeeze(-1).numpy()
-    return float(np.corrcoef(pred, g[n_train:])[0, 1])
