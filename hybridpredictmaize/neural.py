@@ -291,21 +291,22 @@ def fit_additive(x, y, g,              # dosages (n, L), phenotypes (n,), true g
                  cfg:GenotypeConfig,   # the encoder to train
                  n_train:int=400,      # the first `n_train` records train, the rest test
                  epochs:int=60,        # passes over the training records
-                 lr:float=2e-3,        # AdamW learning rate
-                 wd:float=0.05,        # AdamW weight decay
+                 lr:float=2e-3,        # AdamW learning rate (constant)
+                 wd:float=0.05,        # AdamW weight decay (weight matrices only, as `train.param_groups`)
                  seed:int=0)->float:   # torch seed
-    "Train `GenotypeEncoder` + linear head on the first `n_train` records; correlation with `g` on the rest."
+    "Train `GenotypeEncoder` + linear head on the first `n_train` records with the loop's step; correlation with `g` on the rest."
     from hybridpredictmaize.models.genotype import GenotypeEncoder
     torch.manual_seed(seed)
     enc = GenotypeEncoder(cfg); head = nn.Linear(cfg.d_model, 1)
-    params = list(enc.parameters()) + list(head.parameters())
-    opt = torch.optim.AdamW(params, lr=lr, weight_decay=wd)
+    cfg_t = TrainConfig(lr=lr, weight_decay=wd, warmup_frac=0, min_lr_frac=1, grad_clip=0)  # constant lr
+    model = nn.ModuleDict({"encoder": enc, "head": head})
+    opt, step = make_optimizer(model, cfg_t), 0
     xt, yt = torch.as_tensor(x), torch.as_tensor(y)
     for _ in range(epochs):
         enc.train()
         for idx in torch.randperm(n_train).split(32):
             loss = F.mse_loss(head(enc(xt[idx]).pooled).squeeze(-1), yt[idx])
-            opt.zero_grad(); loss.backward(); opt.step()
+            train_step(model, opt, loss, cfg_t, step, 1); step += 1
     enc.eval()
     with torch.no_grad(): pred = head(enc(xt[n_train:]).pooled).squeeze(-1).numpy()
     return float(np.corrcoef(pred, g[n_train:])[0, 1])
