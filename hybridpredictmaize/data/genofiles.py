@@ -82,6 +82,7 @@ def _plink_prefix(path):
     if path.suffix in (".bed", ".bim", ".fam"): return path.with_suffix(".bed")
     return path.with_name(path.name + ".bed") if Path(str(path) + ".bed").exists() else None
 
+# %% ../../nbs/09_data.genofiles.ipynb #83fc0ec6
 def detect_format(path)->str: # a genotype file (VCF, .vcf.gz, .vcf.zip, PLINK .bed/.bim/.fam or prefix, numeric text)
     "`'vcf'`, `'plink'` or `'numeric'` from the file's content; `DataError` for a file none of them can read."
     path = Path(path)
@@ -173,6 +174,7 @@ def _gt_dosage(gt:str, n_alt:int):
     if not (0 <= a0 <= n_alt and 0 <= a1 <= n_alt): return None
     return (a0 > 0) + (a1 > 0)
 
+# %% ../../nbs/09_data.genofiles.ipynb #d71f2ea9
 def _parse_vcf_line(line:bytes, samples:list, lineno:int, path):
     "Parse one VCF variant line: `(meta, dosage row)`, row None for a multi-allelic site."
     f = line.rstrip(b"\r\n").decode("utf-8", "replace").split("\t")
@@ -226,6 +228,7 @@ def _parallel(fn, c:int, threads:int=2):
     bounds = np.linspace(0, c, threads + 1).astype(int)
     return list(_POOL.map(lambda k: fn(bounds[k], bounds[k + 1]), range(threads)))
 
+# %% ../../nbs/09_data.genofiles.ipynb #adfe5ea1
 def _decode_calls(calls:np.ndarray, out:np.ndarray, tmp:np.ndarray|None=None, threads:int=2):
     "Decode (lines, 4 * n) bytes of fixed-width GT calls into `out` (lines, n); returns rows holding other bytes."
     pairs = calls.view("<u2").reshape(len(calls), -1, 2)        # (c, 4n) bytes -> (c, n, 2) byte pairs
@@ -267,6 +270,7 @@ def _skip(f, nbytes:int):
 
 class _TooManyOddLines(Exception): "The first chunk of a VCF has too many lines for the general parser."
 
+# %% ../../nbs/09_data.genofiles.ipynb #1179b196
 def _iter_vcf_fast(hdr:VcfHeader, chunk_snps:int=4096, max_odd_share:float|None=None):
     "Yield `SnpChunk`s of a text VCF, decoding fixed-width GT-only lines in bulk."
     samples, path = hdr.samples, hdr.path
@@ -363,6 +367,7 @@ def _cyvcf2_dosage(gt:np.ndarray)->np.ndarray:
     d[(a0 < 0) | (a1 < 0)] = -1
     return d
 
+# %% ../../nbs/09_data.genofiles.ipynb #9b5758e9
 def _iter_vcf_cyvcf2(hdr:VcfHeader, chunk_snps:int=4096):
     "Yield `SnpChunk`s of any VCF or BCF read with cyvcf2."
     from cyvcf2 import VCF
@@ -432,6 +437,7 @@ def _numeric_layout(path):
                                               hint="separate the columns with tabs or commas")
     return tassel, sep, skip
 
+# %% ../../nbs/09_data.genofiles.ipynb #05c40b42
 def read_numeric(path)->tuple: # a TASSEL numeric export or a CSV/TSV of 0/1/2 dosages (id column first)
     "Read a numeric genotype matrix: `(samples, snps DataFrame, int8 dosage (n, p))`."
     import pandas as pd
@@ -460,6 +466,7 @@ def read_numeric(path)->tuple: # a TASSEL numeric export or a CSV/TSV of 0/1/2 d
                          "ref": ".", "alt": "minor" if tassel else "."})
     return [str(s) for s in df.index], snps, dosage
 
+# %% ../../nbs/09_data.genofiles.ipynb #298179bf
 def _iter_numeric(snps:pd.DataFrame, dosage:np.ndarray, chunk_snps:int=4096):
     "Yield `SnpChunk`s of a numeric matrix read with `read_numeric`."
     for j0 in range(0, dosage.shape[1], chunk_snps):
@@ -489,6 +496,7 @@ def _first_format(hdr:VcfHeader)->bytes|None:
     fields = head.split(b"\n", 1)[0].split(b"\t", 9)
     return fields[8] if len(fields) > 9 else None
 
+# %% ../../nbs/09_data.genofiles.ipynb #53708650
 def open_genotype_source(path,           # VCF (.vcf, .vcf.gz, .vcf.zip, BCF), PLINK .bed (or .bim/.fam/prefix) or numeric text
                          fmt:str="auto", # `auto`, `vcf`, `plink` or `numeric` (TASSEL or CSV)
                          engine:str="auto")->GenotypeSource: # VCF reader: `auto`, `fast` or `cyvcf2`
@@ -531,5 +539,6 @@ def open_genotype_source(path,           # VCF (.vcf, .vcf.gz, .vcf.zip, BCF), P
     source.reader = auto
     return source
 
+# %% ../../nbs/09_data.genofiles.ipynb #5f5f50a2
 def _zip_magic(path)->bool:
     with open(path, "rb") as f: return f.read(4) == _ZIP

@@ -64,6 +64,7 @@ class HybridMatch:
         return {"matched": len(self.matched), "renamed": self.renamed, "from_parents": len(self.from_parents),
                 "unmatched": len(self.unmatched), "unmatched_hybrids": list(self.unmatched)}
 
+# %% ../../nbs/10_data.genotypes.ipynb #2b564e23
 def match_hybrids(hybrids,            # hybrid names of a trait or template file
                   samples,            # genotype sample ids
                   parents=None,       # `{hybrid: (parent1, parent2)}` or a frame with Hybrid, Parent1, Parent2
@@ -95,6 +96,7 @@ def _snp_stats(block:np.ndarray):
         freq = np.where(called > 0, alt / (2.0 * np.maximum(called, 1)), np.nan)
     return called / max(n, 1), freq, np.minimum(freq, 1 - freq)
 
+# %% ../../nbs/10_data.genotypes.ipynb #21262ca5
 class _SampleMajorSink:
     "Collects sample-major blocks (n, w) in memory up to `memory_bytes`, then in a scratch file; writes them side by side."
     def __init__(self, n:int, scratch, memory_bytes:int=256 << 20):
@@ -160,6 +162,7 @@ class _NoBar:
     def update(self, n=1): pass
     def close(self): pass
 
+# %% ../../nbs/10_data.genotypes.ipynb #22471fb6
 def convert_genotypes(src,                      # genotype file (VCF, .vcf.gz, .vcf.zip, BCF, PLINK .bed, TASSEL numeric, CSV) or a `GenotypeSource`
                       out_dir,                  # folder to write (the `genotypes/` folder of a store)
                       fmt:str="auto",           # `auto`, `vcf`, `plink` or `numeric`
@@ -308,6 +311,7 @@ class Genotypes:
         finally: os.close(fd)
         return out
 
+# %% ../../nbs/10_data.genotypes.ipynb #26a3eb86
 def open_genotypes(path)->Genotypes: # a folder written by `convert_genotypes`
     "Open a converted genotype folder."
     return Genotypes(path)

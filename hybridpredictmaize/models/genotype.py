@@ -335,6 +335,7 @@ class GenotypeOutput(NamedTuple):
     pooled: torch.Tensor        # (B, d_model) pooled vector
     pool_weights: torch.Tensor  # (B, N) pooling weights (sum to 1)
 
+# %% ../../nbs/30_models.genotype.ipynb #d86a5766
 class GenotypeEncoder(nn.Module):
     "SNP dosages (B, L) in {-1, 0, 1, 2} -> tokens (B, N, d_model) and a pooled vector (B, d_model)."
     def __init__(self, cfg:GenotypeConfig,
