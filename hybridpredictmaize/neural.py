@@ -55,6 +55,7 @@ def store_signature(store, # the prepared store (or its path)
             "weather_vars": list(store.weather_vars), "n_days": int(store.weather.shape[1]),
             "covariates": [str(c) for c in store.covariates.columns]}
 
+# %% ../nbs/51_neural.ipynb #d9ea2b9f
 def check_signature(trained:dict,       # `store_signature` of the training store
                     store,              # the store about to be used
                     what:str="the run", # how to name the trained thing in the message
@@ -191,6 +192,7 @@ def load_neural(run_dir,           # a run folder written by `fit_neural`
     load_checkpoint(ck, model, which=which if (ck/f"{which}.json").exists() else "last", expect_model_config=asdict(mcfg))
     return model.eval(), info, TargetScaler(**info["target_scaler"])
 
+# %% ../nbs/51_neural.ipynb #05f3d06b
 def predict_neural(run_dir,                 # a run folder written by `fit_neural`
                    store,                   # the prepared store (or its path)
                    records:pd.DataFrame,    # records to predict: Env, Hybrid

@@ -201,6 +201,7 @@ def weights_sha256(model:nn.Module, # the model (DDP-wrapped or not)
 def _save_tensors(path, tensors:dict):
     with atomic_path(path) as tmp: save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, str(tmp))
 
+# %% ../nbs/50_train.ipynb #9d7fbfd1
 def save_checkpoint(ckpt_root,                # the run's `checkpoints/` folder
                     model:nn.Module,          # the model (DDP-wrapped or not)
                     optimizer:torch.optim.Optimizer|None, # the optimizer, or None for weights only
@@ -245,6 +246,7 @@ def _load_tensors(path)->dict:
         raise HpmError(f"{path} is not a readable safetensors file ({type(e).__name__}: {e}); the checkpoint was damaged "
                        "or replaced: fit the run again") from e
 
+# %% ../nbs/50_train.ipynb #89f96dab
 def load_weights(module:nn.Module, # the module to fill
                  path,              # a safetensors file of its state dict
                 )->None:
@@ -259,6 +261,7 @@ def load_weights(module:nn.Module, # the module to fill
                        "configuration or another version of hybridpredictmaize")
     module.load_state_dict(sd, strict=True)
 
+# %% ../nbs/50_train.ipynb #dd225ddf
 def load_checkpoint(ckpt_root,                    # the run's `checkpoints/` folder
                     model:nn.Module|None=None,    # model to load the weights into
                     optimizer:torch.optim.Optimizer|None=None, # optimizer to load the state into
