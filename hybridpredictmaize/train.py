@@ -46,7 +46,7 @@ class TrainConfig:
     eval_batch_size: int = 256     # batch size of validation and prediction
     seed: int = 0                  # seed of the initialisation, the data order and dropout
     keep_every: bool = False       # keep every epoch's checkpoint (default: only the last and the best)
-    marker_lr_mult: float = 1.0   # learning rate of the marker path (the model's `ridge_parameters`: additive SNP effects) relative to `lr`
+    marker_lr_mult: float = 30.0  # learning rate of the marker path (the model's `ridge_parameters`: additive SNP effects) relative to `lr`
     env_offset: bool|None = None   # learn deviations from the environment-mean model: True, False, None = when it beats the grand mean by LOYO (`neural.choose_env_offset`)
 
     def __post_init__(self):   # every field is a user option: an HpmError names it and its range
