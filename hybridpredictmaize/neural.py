@@ -24,7 +24,7 @@ import hybridpredictmaize
 # %% auto #0
 __all__ = ['fit_config_to_store', 'store_signature', 'check_signature', 'build_model', 'choose_env_offset', 'record_offsets',
            'fit_residual_base', 'base_offsets', 'load_base', 'fit_neural', 'load_neural', 'predict_neural',
-           'GenotypeRegressor']
+           'GenotypeRegressor', 'fit_additive']
 
 # %% ../nbs/51_neural.ipynb #ecec0321
 def _open(store):
@@ -56,6 +56,7 @@ def store_signature(store, # the prepared store (or its path)
             "weather_vars": list(store.weather_vars), "n_days": int(store.weather.shape[1]),
             "covariates": [str(c) for c in store.covariates.columns]}
 
+# %% ../nbs/51_neural.ipynb #d9ea2b9f
 def check_signature(trained:dict,       # `store_signature` of the training store
                     store,              # the store about to be used
                     what:str="the run", # how to name the trained thing in the message
@@ -237,6 +238,7 @@ def load_neural(run_dir,           # a run folder written by `fit_neural`
     load_checkpoint(ck, model, which=which if (ck/f"{which}.json").exists() else "last", expect_model_config=asdict(mcfg))
     return model.eval(), info, TargetScaler(**info["target_scaler"])
 
+# %% ../nbs/51_neural.ipynb #05f3d06b
 def predict_neural(run_dir,                 # a run folder written by `fit_neural`
                    store,                   # the prepared store (or its path)
                    records:pd.DataFrame,    # records to predict: Env, Hybrid
@@ -329,3 +331,28 @@ class GenotypeRegressor:
         if not hasattr(self, "model_"): raise HpmError("GenotypeRegressor: call fit before predict")
         with torch.no_grad(): z = self.model_(torch.as_tensor(np.asarray(X).astype(np.int8)), None, None, None).numpy()
         return self.scaler_.inverse(z)
+
+# %% ../nbs/51_neural.ipynb #abd6ff99
+def fit_additive(x, y, g,              # dosages (n, L), phenotypes (n,), true genetic values (n,)
+                 cfg:GenotypeConfig,   # the encoder to train
+                 n_train:int=400,      # the first `n_train` records train, the rest test
+                 epochs:int=60,        # passes over the training records
+                 lr:float=2e-3,        # AdamW learning rate (constant)
+                 wd:float=0.05,        # AdamW weight decay (weight matrices only, as `train.param_groups`)
+                 seed:int=0)->float:   # torch seed
+    "Train `GenotypeEncoder` + linear head on the first `n_train` records with the loop's step; correlation with `g` on the rest."
+    from hybridpredictmaize.models.genotype import GenotypeEncoder
+    torch.manual_seed(seed)
+    enc = GenotypeEncoder(cfg); head = nn.Linear(cfg.d_model, 1)
+    cfg_t = TrainConfig(lr=lr, weight_decay=wd, warmup_frac=0, min_lr_frac=1, grad_clip=0)  # constant lr
+    model = nn.ModuleDict({"encoder": enc, "head": head})
+    opt, step = make_optimizer(model, cfg_t), 0
+    xt, yt = torch.as_tensor(x), torch.as_tensor(y)
+    for _ in range(epochs):
+        enc.train()
+        for idx in torch.randperm(n_train).split(32):
+            loss = F.mse_loss(head(enc(xt[idx]).pooled).squeeze(-1), yt[idx])
+            train_step(model, opt, loss, cfg_t, step, 1); step += 1
+    enc.eval()
+    with torch.no_grad(): pred = head(enc(xt[n_train:]).pooled).squeeze(-1).numpy()
+    return float(np.corrcoef(pred, g[n_train:])[0, 1])

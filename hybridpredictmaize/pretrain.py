@@ -13,9 +13,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import HpmError, seed_everything, pick_device, write_json, mark_complete, progress
-from .train import (TrainConfig, make_optimizer, resolve_amp, train_step, resume_state, save_checkpoint,
-                                      load_checkpoint, _epoch_seed, _save_tensors, _write_log)
+from .core import HpmError, seed_everything, pick_device, write_json, mark_complete
+from .train import (TrainConfig, DistContext, make_optimizer, resolve_amp, train_step, resume_state,
+                                      save_checkpoint, load_checkpoint, _bar, _epoch_seed, _save_tensors, _write_log)
 from .neural import _open, store_signature
 
 # %% auto #0
@@ -76,11 +76,12 @@ def _masked_eval(model, genotypes, rows, mode, rate, seed, bs, device):
     model.train()
     return loss / max(n, 1), correct / max(n, 1), base / max(n, 1)
 
+# %% ../nbs/52_pretrain.ipynb #a7c1e000
 def _pretrain_epoch(model, opt, genotypes, rows, cfg, epoch, step, total, rate, device, amp):
     "One pass of masked-dosage training over `rows` in an order fixed by (seed, epoch); returns (mean loss, steps)."
     order = np.random.default_rng([cfg.seed, epoch]).permutation(rows)
     tot = n = 0
-    for i in progress(range(0, len(order), cfg.batch_size), desc=f"pretrain epoch {epoch + 1}/{cfg.epochs}", leave=False, unit="batch"):
+    for i in _bar(range(0, len(order), cfg.batch_size), f"pretrain epoch {epoch + 1}/{cfg.epochs}", DistContext(device=device)):
         geno = torch.from_numpy(genotypes.rows(np.sort(order[i:i + cfg.batch_size])))
         x, hide = mask_dosage(geno, rate)
         with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
@@ -89,6 +90,59 @@ def _pretrain_epoch(model, opt, genotypes, rows, cfg, epoch, step, total, rate, 
         train_step(model, opt, loss, cfg, step, total)
         step += 1; tot += loss.item() * len(geno); n += len(geno)
     return tot / max(n, 1), step
+
+# %% ../nbs/52_pretrain.ipynb #a7c1e001
+def _pretrain_configs(store, model_cfg, train_cfg, epochs, seed)->tuple:
+    "The genotype config sized to the store's SNPs, and the training config with the overrides."
+    from hybridpredictmaize.models.genotype import GenotypeConfig
+    cfg = train_cfg or TrainConfig(epochs=10, lr=1e-3, patience=0)
+    if epochs is not None: cfg = dataclasses.replace(cfg, epochs=epochs)
+    if seed is not None: cfg = dataclasses.replace(cfg, seed=seed)
+    gcfg = model_cfg.genotype if hasattr(model_cfg, "genotype") else model_cfg
+    if isinstance(gcfg, dict): gcfg = GenotypeConfig.from_dict(gcfg.get("genotype", gcfg))
+    return dataclasses.replace(gcfg or GenotypeConfig(), n_snps=int(store.genotypes.shape[1])), cfg
+
+def _split_hybrids(n:int, seed:int, val_frac:float)->tuple:
+    "Sorted training and held-out rows of the genotype matrix, fixed by the seed."
+    if n < 4: raise HpmError(f"the store has {n} genotyped hybrids; pre-training needs more")
+    perm = np.random.default_rng([seed, 7]).permutation(n)
+    n_val = max(1, int(round(val_frac * n)))
+    return np.sort(perm[n_val:]), np.sort(perm[:n_val])
+
+# %% ../nbs/52_pretrain.ipynb #a7c1e003
+def _pretrain_epochs(model, opt, geno, rows:tuple, mode, cfg, mcfg:dict, run_dir:Path, state:dict|None, rate, device, amp)->list:
+    "The epochs left after `state` (a resumed checkpoint, or None): train, held-out loss, checkpoint, log; returns the log."
+    (tr_rows, val_rows), ck = rows, run_dir/"checkpoints"
+    start, step, best, best_epoch, log = 0, 0, math.inf, 0, []
+    if state is not None: start, step, best, best_epoch, log = (state[k] for k in ("epoch", "step", "best", "best_epoch", "log"))
+    total = cfg.epochs * math.ceil(len(tr_rows) / cfg.batch_size)
+    for epoch in range(start, cfg.epochs):
+        torch.manual_seed(_epoch_seed(cfg.seed, epoch)); t0 = time.time()
+        tl, step = _pretrain_epoch(model, opt, geno, tr_rows, cfg, epoch, step, total, rate, device, amp)
+        vl, acc, base = _masked_eval(model, geno, val_rows, mode, rate, cfg.seed, cfg.eval_batch_size, device)
+        improved = vl < best
+        if improved: best, best_epoch = vl, epoch + 1
+        log.append({"epoch": epoch + 1, "train_loss": tl, "val_loss": vl, "val_masked_accuracy": acc,
+                    "baseline_accuracy": base, "lr": opt.param_groups[0]["lr"], "seconds": time.time() - t0})
+        save_checkpoint(ck, model, opt, {"model_config": mcfg, "train_config": asdict(cfg), "epoch": epoch + 1, "step": step,
+                                          "best": best, "best_epoch": best_epoch, "log": log}, is_best=improved, keep_every=cfg.keep_every)
+        _write_log(run_dir, log)
+    _write_log(run_dir, log, plot=True)
+    return log
+
+# %% ../nbs/52_pretrain.ipynb #a7c1e004
+def _finish_pretraining(run_dir:Path, model, log:list, gcfg, cfg, store, mask_rate, rows:tuple, device)->dict:
+    "Write the best epoch's encoder and `pretrain.json`, mark the run complete; returns the summary."
+    st = load_checkpoint(run_dir/"checkpoints", model, which="best")
+    _save_tensors(run_dir/"encoder.safetensors", model.encoder.state_dict())
+    best_row = next(r for r in log if r["epoch"] == st["epoch"])
+    res = {"kind": "pretrain", "genotype_config": asdict(gcfg), "store": store_signature(store), "mask_rate": mask_rate,
+           "n_train_hybrids": len(rows[0]), "n_val_hybrids": len(rows[1]), "epochs_run": len(log), "best_epoch": st["epoch"],
+           "masked_accuracy": best_row["val_masked_accuracy"], "baseline_accuracy": best_row["baseline_accuracy"],
+           "val_loss": best_row["val_loss"], "train_config": asdict(cfg), "device": str(device)}
+    write_json(run_dir/"pretrain.json", res)
+    mark_complete(run_dir)
+    return res
 
 # %% ../nbs/52_pretrain.ipynb #f85ca631
 def pretrain_genotype(store,                       # the prepared store (or its path): every genotyped hybrid is used
@@ -103,57 +157,23 @@ def pretrain_genotype(store,                       # the prepared store (or its 
                       resume:bool=False,           # continue from the last checkpoint in `run_dir`
                      )->dict:
     "Masked-dosage pre-training of the genotype encoder on every genotyped hybrid; writes encoder.safetensors."
-    from hybridpredictmaize.models.genotype import GenotypeConfig, GenotypeEncoder
+    from hybridpredictmaize.models.genotype import GenotypeEncoder
     store, run_dir = _open(store), Path(run_dir)
-    cfg = train_cfg or TrainConfig(epochs=10, lr=1e-3, patience=0)
-    if epochs is not None: cfg = dataclasses.replace(cfg, epochs=epochs)
-    if seed is not None: cfg = dataclasses.replace(cfg, seed=seed)
-    gcfg = model_cfg.genotype if hasattr(model_cfg, "genotype") else model_cfg
-    if isinstance(gcfg, dict): gcfg = GenotypeConfig.from_dict(gcfg.get("genotype", gcfg))
-    gcfg = dataclasses.replace(gcfg or GenotypeConfig(), n_snps=int(store.genotypes.shape[1]))
+    gcfg, cfg = _pretrain_configs(store, model_cfg, train_cfg, epochs, seed)
     if not 0 < mask_rate < 1: raise HpmError(f"mask_rate must be between 0 and 1, got {mask_rate}")
     geno = store.genotypes
-    n = geno.shape[0]
-    if n < 4: raise HpmError(f"the store has {n} genotyped hybrids; pre-training needs more")
-    perm = np.random.default_rng([cfg.seed, 7]).permutation(n)
-    n_val = max(1, int(round(val_frac * n)))
-    val_rows, tr_rows = np.sort(perm[:n_val]), np.sort(perm[n_val:])
+    tr_rows, val_rows = _split_hybrids(geno.shape[0], cfg.seed, val_frac)
     device = pick_device(device)
     amp = resolve_amp(cfg.amp, device); amp = amp if amp == torch.bfloat16 else None
     seed_everything(cfg.seed)
-    snps = geno.snps
-    counts = dosage_counts(geno, tr_rows)
-    mode = counts.argmax(0).astype(np.int8)
+    snps, counts = geno.snps, dosage_counts(geno, tr_rows)
     model = MaskedDosageModel(GenotypeEncoder(gcfg, snps["chrom"].to_numpy(), snps["pos"].to_numpy()), counts).to(device)
     opt = make_optimizer(model, cfg)
-    ck, mcfg = run_dir/"checkpoints", {"genotype": asdict(gcfg), "mask_rate": mask_rate, "val_frac": val_frac}
-    start, step, best, best_epoch, log = 0, 0, math.inf, 0, []
+    mcfg = {"genotype": asdict(gcfg), "mask_rate": mask_rate, "val_frac": val_frac}
     st = resume_state(run_dir, model, opt, resume, mcfg, "a pre-training run", "hpm pretrain --resume")
-    if st is not None:
-        start, step, best, best_epoch, log = st["epoch"], st["step"], st["best"], st["best_epoch"], st["log"]
-    total = cfg.epochs * math.ceil(len(tr_rows) / cfg.batch_size)
-    for epoch in range(start, cfg.epochs):
-        torch.manual_seed(_epoch_seed(cfg.seed, epoch)); t0 = time.time()
-        tl, step = _pretrain_epoch(model, opt, geno, tr_rows, cfg, epoch, step, total, mask_rate, device, amp)
-        vl, acc, base = _masked_eval(model, geno, val_rows, mode, mask_rate, cfg.seed, cfg.eval_batch_size, device)
-        improved = vl < best
-        if improved: best, best_epoch = vl, epoch + 1
-        log.append({"epoch": epoch + 1, "train_loss": tl, "val_loss": vl, "val_masked_accuracy": acc,
-                    "baseline_accuracy": base, "lr": opt.param_groups[0]["lr"], "seconds": time.time() - t0})
-        save_checkpoint(ck, model, opt, {"model_config": mcfg, "train_config": asdict(cfg), "epoch": epoch + 1, "step": step,
-                                          "best": best, "best_epoch": best_epoch, "log": log}, is_best=improved, keep_every=cfg.keep_every)
-        _write_log(run_dir, log)
-    _write_log(run_dir, log, plot=True)
-    st = load_checkpoint(ck, model, which="best")
-    _save_tensors(run_dir/"encoder.safetensors", model.encoder.state_dict())
-    best_row = next(r for r in log if r["epoch"] == st["epoch"])
-    res = {"kind": "pretrain", "genotype_config": asdict(gcfg), "store": store_signature(store), "mask_rate": mask_rate,
-           "n_train_hybrids": len(tr_rows), "n_val_hybrids": len(val_rows), "epochs_run": len(log), "best_epoch": st["epoch"],
-           "masked_accuracy": best_row["val_masked_accuracy"], "baseline_accuracy": best_row["baseline_accuracy"],
-           "val_loss": best_row["val_loss"], "train_config": asdict(cfg), "device": str(device)}
-    write_json(run_dir/"pretrain.json", res)
-    mark_complete(run_dir)
-    return res
+    log = _pretrain_epochs(model, opt, geno, (tr_rows, val_rows), counts.argmax(0).astype(np.int8), cfg, mcfg, run_dir, st,
+                           mask_rate, device, amp)
+    return _finish_pretraining(run_dir, model, log, gcfg, cfg, store, mask_rate, (tr_rows, val_rows), device)
 
 # %% ../nbs/52_pretrain.ipynb #18375c78
 def pretraining_note(with_init:dict,            # result of fit_neural(..., init=...) or of pretrain_genotype

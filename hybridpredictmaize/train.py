@@ -46,6 +46,7 @@ class TrainConfig:
     eval_batch_size: int = 256     # batch size of validation and prediction
     seed: int = 0                  # seed of the initialisation, the data order and dropout
     keep_every: bool = False       # keep every epoch's checkpoint (default: only the last and the best)
+    marker_lr_mult: float = 30.0  # learning rate of the marker path (the model's `ridge_parameters`: additive SNP effects) relative to `lr`
     env_offset: bool|None = None   # learn deviations from the environment-mean model: True, False, None = when it beats the grand mean by LOYO (`neural.choose_env_offset`)
     hybrid_group: int = 0          # draw a hybrid's training records into one batch, up to this many together (`data.dataset.hybrid_batches`); 0: one by one
 
@@ -54,7 +55,7 @@ class TrainConfig:
         opt = lambda name, low=None, high=None, **kw: setattr(self, name, check_option(getattr(self, name), f"TrainConfig.{name}", low, high, **kw))
         for name in ("epochs", "batch_size", "eval_batch_size"): opt(name, 1, integer=True)
         for name in ("patience", "num_workers", "seed"): opt(name, 0, integer=True)
-        opt("lr", 0, low_open=True); opt("weight_decay", 0); opt("grad_clip", 0); opt("min_delta", 0)
+        opt("lr", 0, low_open=True); opt("marker_lr_mult", 0, low_open=True); opt("weight_decay", 0); opt("grad_clip", 0); opt("min_delta", 0)
         opt("warmup_frac", 0, 1, high_open=True); opt("min_lr_frac", 0, 1)
         if len(self.betas) != 2: raise HpmError(f"TrainConfig.betas must be two numbers in [0, 1), got {self.betas!r}")
         self.betas = tuple(check_option(b, "TrainConfig.betas", 0, 1, high_open=True) for b in self.betas)
@@ -101,22 +102,26 @@ def dist_cleanup(ctx:DistContext): # the context `dist_setup` returned
 # %% ../nbs/50_train.ipynb #4d14f4c0
 def param_groups(model:nn.Module,     # the model
                  weight_decay:float,  # decay of the weight matrices
+                 marker_lr_mult:float=1.0, # learning-rate multiplier of the model's `ridge_parameters`
                 )->list[dict]:
-    "Two AdamW parameter groups: decayed weight matrices, and undecayed biases, norms and embeddings."
+    "AdamW groups: decayed weight matrices; undecayed biases, norms, embeddings; the ridge-penalised marker effects, if any."
     emb = {id(m.weight) for m in model.modules() if isinstance(m, nn.Embedding)}
-    emb |= {id(p) for p in getattr(getattr(model, "module", model), "ridge_parameters", list)()}  # penalised in the loss instead
-    decay, no_decay, seen = [], [], set()
+    ridge = {id(p) for p in getattr(getattr(model, "module", model), "ridge_parameters", list)()}  # penalised in the loss instead
+    decay, no_decay, marker, seen = [], [], [], set()
     for _, p in model.named_parameters():
         if not p.requires_grad or id(p) in seen: continue
         seen.add(id(p))
-        (no_decay if p.ndim < 2 or id(p) in emb else decay).append(p)
-    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+        (marker if id(p) in ridge else no_decay if p.ndim < 2 or id(p) in emb else decay).append(p)
+    groups = [{"params": decay, "weight_decay": weight_decay, "lr_mult": 1.0}, {"params": no_decay, "weight_decay": 0.0, "lr_mult": 1.0}]
+    return groups + ([{"params": marker, "weight_decay": 0.0, "lr_mult": marker_lr_mult}] if marker else [])
 
 def make_optimizer(model:nn.Module,  # the model
                    cfg:TrainConfig,  # gives lr, betas, weight_decay
                   )->torch.optim.AdamW:
-    "AdamW over `param_groups(model)` with the run's learning rate and betas."
-    return torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=cfg.betas)
+    "AdamW over `param_groups(model)` with the run's learning rate (times each group's `lr_mult`) and betas."
+    groups = param_groups(model, cfg.weight_decay, cfg.marker_lr_mult)
+    for g in groups: g["lr"] = cfg.lr * g["lr_mult"]
+    return torch.optim.AdamW(groups, lr=cfg.lr, betas=cfg.betas)
 
 # %% ../nbs/50_train.ipynb #05e3a894
 def lr_at(step:int,        # optimizer steps taken so far (0-based)
@@ -198,6 +203,7 @@ def weights_sha256(model:nn.Module, # the model (DDP-wrapped or not)
 def _save_tensors(path, tensors:dict):
     with atomic_path(path) as tmp: save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, str(tmp))
 
+# %% ../nbs/50_train.ipynb #9d7fbfd1
 def save_checkpoint(ckpt_root,                # the run's `checkpoints/` folder
                     model:nn.Module,          # the model (DDP-wrapped or not)
                     optimizer:torch.optim.Optimizer|None, # the optimizer, or None for weights only
@@ -242,6 +248,7 @@ def _load_tensors(path)->dict:
         raise HpmError(f"{path} is not a readable safetensors file ({type(e).__name__}: {e}); the checkpoint was damaged "
                        "or replaced: fit the run again") from e
 
+# %% ../nbs/50_train.ipynb #89f96dab
 def load_weights(module:nn.Module, # the module to fill
                  path,              # a safetensors file of its state dict
                 )->None:
@@ -256,6 +263,7 @@ def load_weights(module:nn.Module, # the module to fill
                        "configuration or another version of hybridpredictmaize")
     module.load_state_dict(sd, strict=True)
 
+# %% ../nbs/50_train.ipynb #dd225ddf
 def load_checkpoint(ckpt_root,                    # the run's `checkpoints/` folder
                     model:nn.Module|None=None,    # model to load the weights into
                     optimizer:torch.optim.Optimizer|None=None, # optimizer to load the state into
@@ -374,7 +382,7 @@ def train_step(model:nn.Module,             # the model (DDP-wrapped or not)
     if not torch.isfinite(loss):
         raise HpmError(f"the training loss became {loss.item()} at step {step}; lower the learning rate (now {cfg.lr}) "
                        "or set amp='off'")
-    for g in opt.param_groups: g["lr"] = lr_at(step, total, cfg)
+    for g in opt.param_groups: g["lr"] = lr_at(step, total, cfg) * g.get("lr_mult", 1.0)   # the groups keep their ratio
     scaler = scaler or torch.amp.GradScaler("cpu", enabled=False)
     opt.zero_grad(set_to_none=True)
     scaler.scale(loss).backward()

@@ -1,4 +1,5 @@
-"""Shared fixtures: a simulated `small` G2F folder, its prepared store, a way to run `hpm`, and the `slow` marker.
+"""Shared fixtures: a simulated `small` G2F folder, its prepared store, a way to run `hpm`, the reader `prepare` uses for
+each kind of file, and the `slow` marker.
 
 Slow tests (interruption, end-to-end determinism) run only with `pytest --runslow`, which also loads the `hpm-slow`
 hypothesis profile (ten times more property-based examples than the default `hpm` profile)."""
@@ -41,6 +42,21 @@ def popen_hpm(*args)->subprocess.Popen:
     "Start `hpm` in the background (its output goes to pipes), with the default SIGINT handling."
     return subprocess.Popen([HPM, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=HPM_ENV,
                             preexec_fn=_default_sigint)
+
+TRAIT_FILE = "Training_Data/1_Training_Trait_Data_2014_2021.csv"
+
+def read_g2f_file(kind:str, path:Path, data:Path, tmp:Path):
+    "Read `path` with the reader `prepare` uses for `kind`; genotypes keep the hybrids of `data`'s trait file."
+    from hybridpredictmaize.data import phenotypes, weather, environments, genotypes
+    from hybridpredictmaize.data.store import hybrid_parents
+    readers = {"trait": phenotypes.read_trait, "template": phenotypes.read_template, "weather": weather.read_weather,
+               "meta": environments.read_meta, "soil": environments.read_soil, "ec": environments.read_ec,
+               "names": lambda p: hybrid_parents(None, p, [])}
+    if kind in readers: return readers[kind](path)
+    if kind != "genotypes": raise ValueError(f"no reader for {kind!r}")
+    import pandas as pd
+    hybrids = pd.read_csv(data/TRAIT_FILE, usecols=["Hybrid"]).Hybrid.dropna().unique().tolist()
+    return genotypes.convert_genotypes(path, tmp/"genotypes_out", samples=hybrids, progress_bar=False)
 
 @pytest.fixture(scope="session")
 def small_data(tmp_path_factory)->Path:

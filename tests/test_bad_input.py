@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import run_hpm
+from conftest import run_hpm, read_g2f_file
 from hybridpredictmaize.core import DataError, DataWarning, HpmError
 
 TRAIT = "Training_Data/1_Training_Trait_Data_2014_2021.csv"
@@ -39,21 +39,6 @@ def set_cell(path:Path, row:int, column:str, value:str, encoding="utf-8"):
 def vcf_lines(path:Path)->tuple[list[bytes], int]:
     lines = path.read_bytes().splitlines(keepends=True)
     return lines, sum(1 for l in lines if l.startswith(b"#"))
-
-# ---------------------------------------------------------------- readers
-def _read(kind:str, path:Path, data:Path, tmp:Path):
-    "Read `path` with the library's reader for `kind`."
-    from hybridpredictmaize.data import phenotypes, weather, environments, genotypes
-    if kind == "trait": return phenotypes.read_trait(path)
-    if kind == "template": return phenotypes.read_template(path)
-    if kind == "weather": return weather.read_weather(path)
-    if kind == "meta": return environments.read_meta(path)
-    if kind == "soil": return environments.read_soil(path)
-    if kind == "ec": return environments.read_ec(path)
-    if kind == "genotypes":
-        hybrids = pd.read_csv(data/TRAIT, usecols=["Hybrid"]).Hybrid.dropna().unique().tolist()
-        return genotypes.convert_genotypes(path, tmp/"genotypes_out", samples=hybrids, progress_bar=False)
-    raise ValueError(kind)
 
 # ---------------------------------------------------------------- the catalogue
 @dataclass
@@ -207,11 +192,11 @@ def test_malformed_input_library(name, g2f_copy, tmp_path):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if kind == "error":
-            with pytest.raises(DataError) as e: _read(case.kind, path, data, tmp_path)
+            with pytest.raises(DataError) as e: read_g2f_file(case.kind, path, data, tmp_path)
             check_error_message(str(e.value), path, needles)
             assert Path(e.value.file).name == path.name
             return
-        _read(case.kind, path, data, tmp_path)
+        read_g2f_file(case.kind, path, data, tmp_path)
     msgs = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
     for pattern in needles:
         hit = [m for m in msgs if re.search(pattern, m)]

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 from hybridpredictmaize.core import DataError
+from conftest import read_g2f_file
 
 FILES = {  # key: (path in the G2F folder, reader kind)
     "trait": ("Training_Data/1_Training_Trait_Data_2014_2021.csv", "trait"),
@@ -92,20 +93,6 @@ def mutation(draw, data:bytes, vcf:bool=False):
     return out, kind
 
 # ---------------------------------------------------------------- what prepare does with one file
-def _read(kind:str, path:Path, data:Path, tmp:Path):
-    "Read `path` with the reader `prepare` uses for `kind`."
-    from hybridpredictmaize.data import phenotypes, weather, environments, genotypes
-    from hybridpredictmaize.data.store import hybrid_parents
-    if kind == "trait": return phenotypes.read_trait(path)
-    if kind == "template": return phenotypes.read_template(path)
-    if kind == "weather": return weather.read_weather(path)
-    if kind == "meta": return environments.read_meta(path)
-    if kind == "soil": return environments.read_soil(path)
-    if kind == "ec": return environments.read_ec(path)
-    if kind == "names": return hybrid_parents(None, path, [])
-    hybrids = pd.read_csv(data/FILES["trait"][0], usecols=["Hybrid"]).Hybrid.dropna().unique().tolist()
-    return genotypes.convert_genotypes(path, tmp/"genotypes_out", samples=hybrids, progress_bar=False)
-
 def _base_bytes(small_data, key): return (small_data/FILES[key][0]).read_bytes()
 
 def _check_error(e:DataError, folder:Path):
@@ -136,7 +123,7 @@ def test_reader_succeeds_or_raises_data_error(key, base, small_data, tmp_path_fa
         p = tmp/Path(path_in).name; p.write_bytes(content)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            try: _read(kind, p, small_data, tmp); COUNTS["reader ok"] += 1
+            try: read_g2f_file(kind, p, small_data, tmp); COUNTS["reader ok"] += 1
             except DataError as e: _check_error(e, tmp); COUNTS["reader DataError"] += 1
     run()
 

@@ -253,6 +253,7 @@ def planting_dates(meta:pd.DataFrame|None, # metadata (train and/or test) with a
     dates.attrs["source"] = source.to_dict()
     return dates
 
+# %% ../../nbs/13_data.environments.ipynb #d0d538c0
 def _fill_dates(dates, source):
     info = parse_envs(dates.index).set_index("Env")
     doy = pd.Series(dates.dt.day_of_year.to_numpy(), index=dates.index)
@@ -293,6 +294,7 @@ def _irrigation(meta):
         out = irr.astype(float).fillna(out)
     return pd.DataFrame({"irrigated": out})
 
+# %% ../../nbs/13_data.environments.ipynb #1275c4fa
 def _one_hot(values:pd.Series, keep, prefix):
     known = values.where(values.isin(keep), np.where(values.notna(), "other", None))
     cols = {f"{prefix}_{k}": (known == k).astype(float) for k in [*keep, "other"]}
@@ -373,6 +375,7 @@ def env_covariates(meta:pd.DataFrame,      # metadata of all Env (train and test
     assert not X.isna().any().any()
     return X, report
 
+# %% ../../nbs/13_data.environments.ipynb #80959f83
 def _pca(g, is_train, k, report):
     "Project the (standardised) EC columns on their first `k` principal axes from the training Env."
     A = g.to_numpy(float); mu = A[is_train].mean(0)

@@ -178,6 +178,7 @@ def _one_blas_thread():
     except ImportError: return contextlib.nullcontext()
     return threadpool_limits(1)
 
+# %% ../../nbs/11_data.phenotypes.ipynb #d8de65f8
 def _reml_env(e, S0, b0, yy, n_e, nr, c_lo, c_hi, r_lo, r_hi, b_lo, b_hi):
     "REML lambda of Env number `e`: (lambda, sigma2_e, sigma2_b, method)."
     k, q = r_hi[e] - r_lo[e] - 1, b_hi[e] - b_lo[e]

@@ -55,6 +55,7 @@ def _candidates(data_dir:Path, folder:str, prefix:str, genotype:bool):
         if hits: break
     return hits
 
+# %% ../../nbs/14_data.store.ipynb #7c4211a2
 def find_g2f_files(data_dir,            # a G2F folder holding `Training_Data/` and `Testing_Data/`
                    genotypes=None,      # a genotype file to use instead of `5_Genotype_Data*`
                    template=None,       # a template file to use instead of `Testing_Data/1_Submission_Template*`
@@ -143,6 +144,7 @@ def _load_npy(path):
     except (ValueError, OSError, EOFError) as e:
         raise DataError(f"cannot read this array ({e})", file=path, hint="the store was changed or damaged; prepare it again")
 
+# %% ../../nbs/14_data.store.ipynb #898fe170
 class Store:
     "A prepared store opened from disk (see `open_store`)."
     def __init__(self, path):
@@ -261,6 +263,7 @@ def _read_many(reader, paths, counts:dict|None=None):
         counts.update({p: len(f) - len(f.attrs.get("shared_from_comments", [])) for p, f in frames.items()})
     return pd.concat(frames.values(), ignore_index=True) if frames else None
 
+# %% ../../nbs/14_data.store.ipynb #a5e47bb4
 def _step_environments(files:dict, out:Path):
     from hybridpredictmaize.data.environments import read_meta, read_soil, read_ec, env_covariates, planting_dates, parse_envs
     def build(tmp:Path):
@@ -396,6 +399,7 @@ def _standardise_stages(table:pd.DataFrame, train_envs, max_missing:float=0.5)->
     Z = ((num.loc[:, keep] - mean[keep]) / std[keep]).fillna(0.0)
     return Z.astype(np.float32)
 
+# %% ../../nbs/14_data.store.ipynb #8c7f0fae
 def _step_envtyping(files:dict, out:Path):
     from hybridpredictmaize.data.envtyping import envtype_store_weather
     from hybridpredictmaize.data.weather import AlignedWeather
@@ -466,6 +470,7 @@ def _from_parents(geno_report:dict)->list:
     "The hybrids whose genotype rows were built from their parents."
     return list(geno_report.get("hybrids_from_parents", {}))
 
+# %% ../../nbs/14_data.store.ipynb #f70ad836
 def _finish(out:Path, files:dict, steps:dict, options:dict, without:dict):
     from hybridpredictmaize.data.genotypes import open_genotypes
     G = open_genotypes(out/"genotypes")
@@ -587,6 +592,7 @@ def _dropped_lines(report, what:str)->list[str]:
     walk(report)
     return lines
 
+# %% ../../nbs/14_data.store.ipynb #43b2ff86
 @patch
 def summary(self:Store)->str:
     "A few lines: counts of environments, hybrids, SNPs, plots; what was dropped and why."

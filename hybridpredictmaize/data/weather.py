@@ -117,6 +117,7 @@ def align_weather(weather:pd.DataFrame, # long table from `read_weather` (Env, D
     return AlignedWeather(vals, mask, interp, envs, variables, days,
                           _align_report(envs, days, obs_var, mask, interp, variables, pl, set(weather.Env), max_gap))
 
+# %% ../../nbs/12_data.weather.ipynb #5fb37417
 def _align_report(envs, days, obs_var, mask, interp, variables, pl, has_rows, max_gap):
     obs_day, any_interp, var_present = obs_var.any(-1), interp.any(-1), obs_var.any(1)
     per_env = {e: _env_report(days, obs_day[i], mask[i], any_interp[i], var_present[i], variables) for i, e in enumerate(envs)}

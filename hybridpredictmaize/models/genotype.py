@@ -14,13 +14,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
+from fastcore.basics import patch
 from ..core import HpmError, config_from_dict, check_fields
 
 # %% auto #0
 __all__ = ['MISSING', 'GenotypeConfig', 'chrom_codes', 'sinusoid_bp', 'SnpEmbedding', 'ChannelRMSNorm', 'ConvBlock',
            'AttentionPool2', 'ConvPool2', 'TowerStage', 'pool_mask', 'linear_attention', 'attention_weights',
            'Attention', 'DropPath', 'TransformerBlock', 'block_params', 'init_layer', 'scale_residual_outputs',
-           'AttentionPool', 'GenotypeOutput', 'GenotypeEncoder', 'additive_task', 'fit_additive']
+           'AttentionPool', 'GenotypeOutput', 'GenotypeEncoder', 'additive_task']
 
 # %% ../../nbs/30_models.genotype.ipynb #5c273c98
 @dataclass
@@ -134,33 +135,38 @@ class SnpEmbedding(nn.Module):
         self.register_buffer("chrom_idx", chrom, persistent=False)
         self.register_buffer("pos_bp", pos, persistent=False)
 
-    def site(self, L:int, device)->torch.Tensor:
-        "Chromosome + position part (L, d_embed), shared by every record."
-        if self.n_snps is not None and L != self.n_snps:
-            raise HpmError(f"genotype rows have {L} SNPs but the model's SNP map has {self.n_snps}; "
-                           "build the model with the SNP map of the store the rows come from")
-        idx = torch.arange(L, device=device)
-        chrom = self.chrom_idx if self.chrom_idx is not None else torch.zeros(L, dtype=torch.long, device=device)
-        pos = self.pos_bp if self.pos_bp is not None else idx
-        out = self.chrom(chrom)  # (L, d)
-        if self.cfg.position == "sinusoidal": out = out + sinusoid_bp(pos, self.cfg.d_embed).to(device)
-        elif self.cfg.position == "learned":
-            out = out + self.pos_table((pos // self.cfg.pos_bin_bp).clamp(0, self.cfg.n_pos_bins - 1))
-        return out
+# %% ../../nbs/30_models.genotype.ipynb #3bf4f8d4
+@patch
+def site(self:SnpEmbedding, L:int, device)->torch.Tensor:
+    "Chromosome + position part (L, d_embed), shared by every record."
+    if self.n_snps is not None and L != self.n_snps:
+        raise HpmError(f"genotype rows have {L} SNPs but the model's SNP map has {self.n_snps}; "
+                       "build the model with the SNP map of the store the rows come from")
+    idx = torch.arange(L, device=device)
+    chrom = self.chrom_idx if self.chrom_idx is not None else torch.zeros(L, dtype=torch.long, device=device)
+    pos = self.pos_bp if self.pos_bp is not None else idx
+    out = self.chrom(chrom)  # (L, d)
+    if self.cfg.position == "sinusoidal": out = out + sinusoid_bp(pos, self.cfg.d_embed).to(device)
+    elif self.cfg.position == "learned":
+        out = out + self.pos_table((pos // self.cfg.pos_bin_bp).clamp(0, self.cfg.n_pos_bins - 1))
+    return out
 
-    def tokens(self, geno:torch.Tensor)->torch.Tensor:
-        "Token indices (B, L): missing -> 0, dosage d -> d + 1; SNP masking in training."
-        tok = (geno.long() + 1).clamp(0, 3)
-        if self.training and self.cfg.snp_mask_rate > 0:
-            tok = tok.masked_fill(torch.rand(tok.shape, device=tok.device) < self.cfg.snp_mask_rate, MISSING)
-        return tok
+@patch
+def tokens(self:SnpEmbedding, geno:torch.Tensor)->torch.Tensor:
+    "Token indices (B, L): missing -> 0, dosage d -> d + 1; SNP masking in training."
+    tok = (geno.long() + 1).clamp(0, 3)
+    if self.training and self.cfg.snp_mask_rate > 0:
+        tok = tok.masked_fill(torch.rand(tok.shape, device=tok.device) < self.cfg.snp_mask_rate, MISSING)
+    return tok
 
-    def forward(self, geno:torch.Tensor)->torch.Tensor:
-        tok = self.tokens(geno)
-        x = self.dosage(tok) + self.site(geno.shape[1], geno.device)  # (B, L, d) + (L, d)
-        if self.effect is None: return x
-        centred = torch.where(tok == MISSING, 0, tok - 2).to(x.dtype)  # dosage - 1, missing -> 0
-        return x + centred[..., None] * self.effect  # (B, L, 1) * (L, d) -> (B, L, d)
+# %% ../../nbs/30_models.genotype.ipynb #a0646443
+@patch
+def forward(self:SnpEmbedding, geno:torch.Tensor)->torch.Tensor:
+    tok = self.tokens(geno)
+    x = self.dosage(tok) + self.site(geno.shape[1], geno.device)  # (B, L, d) + (L, d)
+    if self.effect is None: return x
+    centred = torch.where(tok == MISSING, 0, tok - 2).to(x.dtype)  # dosage - 1, missing -> 0
+    return x + centred[..., None] * self.effect  # (B, L, 1) * (L, d) -> (B, L, d)
 
 # %% ../../nbs/30_models.genotype.ipynb #5992e361
 class ChannelRMSNorm(nn.Module):
@@ -335,6 +341,7 @@ class GenotypeOutput(NamedTuple):
     pooled: torch.Tensor        # (B, d_model) pooled vector
     pool_weights: torch.Tensor  # (B, N) pooling weights (sum to 1)
 
+# %% ../../nbs/30_models.genotype.ipynb #d86a5766
 class GenotypeEncoder(nn.Module):
     "SNP dosages (B, L) in {-1, 0, 1, 2} -> tokens (B, N, d_model) and a pooled vector (B, d_model)."
     def __init__(self, cfg:GenotypeConfig,
@@ -361,33 +368,38 @@ class GenotypeEncoder(nn.Module):
         nn.init.zeros_(self.pool.score.weight)  # and the final pooling as the mean over tokens
         scale_residual_outputs(self.blocks)
 
-    def token_ranges(self, n_snps:int)->np.ndarray:
-        "SNP index range [start, end) of each output token: (N, 2)."
-        s = self.cfg.stride
-        start = np.arange(self.cfg.n_tokens(n_snps)) * s
-        return np.stack([start, np.minimum(start + s, n_snps)], 1)
+# %% ../../nbs/30_models.genotype.ipynb #2a213a25
+@patch
+def token_ranges(self:GenotypeEncoder, n_snps:int)->np.ndarray:
+    "SNP index range [start, end) of each output token: (N, 2)."
+    s = self.cfg.stride
+    start = np.arange(self.cfg.n_tokens(n_snps)) * s
+    return np.stack([start, np.minimum(start + s, n_snps)], 1)
 
-    def _run(self, fn, *args):
-        if self.cfg.grad_checkpoint and self.training and torch.is_grad_enabled():
-            return checkpoint(fn, *args, use_reentrant=False)
-        return fn(*args)
+@patch
+def _run(self:GenotypeEncoder, fn, *args):
+    if self.cfg.grad_checkpoint and self.training and torch.is_grad_enabled():
+        return checkpoint(fn, *args, use_reentrant=False)
+    return fn(*args)
 
-    def forward(self, geno:torch.Tensor)->GenotypeOutput:
-        b, L = geno.shape
-        cfg, n = self.cfg, self.cfg.n_tokens(L)
-        mask = torch.arange(n * cfg.stride // cfg.patch, device=geno.device) * cfg.patch < L  # stem tokens holding SNPs
-        x = F.pad(self.embed(geno), (0, 0, 0, n * cfg.stride - L))  # (B, L, d_embed) -> (B, N*stride, d_embed), zero padding
-        x = self.stem(x.reshape(b, -1, cfg.patch * cfg.d_embed))  # (B, N*stride/patch, patch*d_embed) -> (..., c0)
-        skip = self.additive(x[:, mask].mean(1)) if self.additive is not None else 0  # (B, S, c0) -> (B, d_model)
-        x = x.transpose(1, 2)  # (B, S, c0) -> (B, c0, S)
-        for st in self.stages:
-            x = self._run(st, x, mask)
-            mask = pool_mask(mask)
-        x = x.transpose(1, 2)  # (B, d_model, N) -> (B, N, d_model)
-        km = mask[None] if not mask.all() else None
-        for blk in self.blocks: x = self._run(blk, x, km)
-        pooled, w = self.pool(x, mask[None])
-        return GenotypeOutput(x, mask[None], pooled + skip, w)
+# %% ../../nbs/30_models.genotype.ipynb #9e563d37
+@patch
+def forward(self:GenotypeEncoder, geno:torch.Tensor)->GenotypeOutput:
+    b, L = geno.shape
+    cfg, n = self.cfg, self.cfg.n_tokens(L)
+    mask = torch.arange(n * cfg.stride // cfg.patch, device=geno.device) * cfg.patch < L  # stem tokens holding SNPs
+    x = F.pad(self.embed(geno), (0, 0, 0, n * cfg.stride - L))  # (B, L, d_embed) -> (B, N*stride, d_embed), zero padding
+    x = self.stem(x.reshape(b, -1, cfg.patch * cfg.d_embed))  # (B, N*stride/patch, patch*d_embed) -> (..., c0)
+    skip = self.additive(x[:, mask].mean(1)) if self.additive is not None else 0  # (B, S, c0) -> (B, d_model)
+    x = x.transpose(1, 2)  # (B, S, c0) -> (B, c0, S)
+    for st in self.stages:
+        x = self._run(st, x, mask)
+        mask = pool_mask(mask)
+    x = x.transpose(1, 2)  # (B, d_model, N) -> (B, N, d_model)
+    km = mask[None] if not mask.all() else None
+    for blk in self.blocks: x = self._run(blk, x, km)
+    pooled, w = self.pool(x, mask[None])
+    return GenotypeOutput(x, mask[None], pooled + skip, w)
 
 # %% ../../nbs/30_models.genotype.ipynb #95581cdb
 def additive_task(n:int=600,        # records
@@ -403,26 +415,3 @@ def additive_task(n:int=600,        # records
     g = (x - 2 * p) @ beta; g = (g - g.mean()) / g.std()
     y = g + rng.normal(scale=math.sqrt((1 - h2) / h2), size=n)
     return x, y.astype(np.float32), g.astype(np.float32)
-
-# %% ../../nbs/30_models.genotype.ipynb #abd6ff99
-def fit_additive(x, y, g,              # dosages (n, L), phenotypes (n,), true genetic values (n,)
-                 cfg:GenotypeConfig,   # the encoder to train
-                 n_train:int=400,      # the first `n_train` records train, the rest test
-                 epochs:int=60,        # passes over the training records
-                 lr:float=2e-3,        # AdamW learning rate
-                 wd:float=0.05,        # AdamW weight decay
-                 seed:int=0)->float:   # torch seed
-    "Train `GenotypeEncoder` + linear head on the first `n_train` records; correlation with `g` on the rest."
-    torch.manual_seed(seed)
-    enc = GenotypeEncoder(cfg); head = nn.Linear(cfg.d_model, 1)
-    params = list(enc.parameters()) + list(head.parameters())
-    opt = torch.optim.AdamW(params, lr=lr, weight_decay=wd)
-    xt, yt = torch.as_tensor(x), torch.as_tensor(y)
-    for _ in range(epochs):
-        enc.train()
-        for idx in torch.randperm(n_train).split(32):
-            loss = F.mse_loss(head(enc(xt[idx]).pooled).squeeze(-1), yt[idx])
-            opt.zero_grad(); loss.backward(); opt.step()
-    enc.eval()
-    with torch.no_grad(): pred = head(enc(xt[n_train:]).pooled).squeeze(-1).numpy()
-    return float(np.corrcoef(pred, g[n_train:])[0, 1])
