@@ -12,7 +12,7 @@ import hybridpredictmaize
 from .core import HpmError, DataWarning, check_option, check_output_dir
 
 # %% auto #0
-__all__ = ['report_error', 'HpmParser', 'number', 'build_parser', 'main']
+__all__ = ['report_error', 'HpmParser', 'number', 'model_name', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #246637a2
 def report_error(err:BaseException, debug:bool=False, file=None)->int:
@@ -40,6 +40,12 @@ def number(low=None,            # smallest allowed value
         try: return check_option(v, "it", low, high, integer=integer, low_open=low_open)
         except HpmError as e: raise argparse.ArgumentTypeError(str(e).split(";")[0].replace("it must", "must"))
     return parse
+
+def model_name(text:str)->str: # a model name, gBLUP kernels after ':' (`gblup-gxe:vanraden+dominance`)
+    "An argparse `type` that checks a model name with `pipeline.check_model`."
+    from hybridpredictmaize.pipeline import check_model
+    try: return check_model(text)
+    except HpmError as e: raise argparse.ArgumentTypeError(str(e))
 
 # %% ../nbs/90_cli.ipynb #2b21250b
 def _simulate(a):
@@ -108,6 +114,7 @@ def _common(p, seed=True, device=True):
 def build_parser()->argparse.ArgumentParser:
     "The `hpm` argument parser with every subcommand."
     from hybridpredictmaize.pipeline import MODELS
+    from hybridpredictmaize.sim.truth import PRESETS
     p = HpmParser(prog="hpm", description="Predict maize hybrid yield from SNPs, weather and field data (G2F).")
     p.add_argument("--version", action="version", version=f"hpm {hybridpredictmaize.__version__}")
     p.add_argument("--debug", action="store_true", help="show the full traceback of errors")
@@ -115,7 +122,7 @@ def build_parser()->argparse.ArgumentParser:
 
     s = sub.add_parser("simulate", help="write a G2F-format folder with known truth")
     s.add_argument("out", help="folder to write")
-    s.add_argument("--preset", default="small", choices=["small", "demo", "g2f"], help="data size (default: %(default)s)")
+    s.add_argument("--preset", default="small", choices=list(PRESETS), help="data size or design (default: %(default)s)")
     _common(s, device=False); s.set_defaults(func=_simulate)
 
     s = sub.add_parser("prepare", help="read a G2F folder (or your own files) into a prepared store")
@@ -135,7 +142,8 @@ def build_parser()->argparse.ArgumentParser:
 
     s = sub.add_parser("fit", help="fit a model on a prepared store and validate it on one year")
     s.add_argument("prep", help="prepared store"); s.add_argument("run", help="run folder to write")
-    s.add_argument("--model", default="gxe", choices=MODELS, help="model (default: %(default)s)")
+    s.add_argument("--model", default="gxe", type=model_name,
+                   help=f"model: {', '.join(MODELS)}; gBLUP kernels after ':', e.g. gblup:gca+sca (default: %(default)s)")
     s.add_argument("--val-year", type=number(1), default=None, help="validation year (default: the last training year)")
     s.add_argument("--epochs", type=number(1), default=None, help="neural models: maximum epochs")
     s.add_argument("--resume", action="store_true", help="continue an interrupted run from its last checkpoint")

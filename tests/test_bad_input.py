@@ -477,7 +477,7 @@ def test_cli_output_paths_that_are_files(small_data, prepared, tmp_path):
     (["prepare", "D", "O", "--min-maf", "0.7"], ["argument --min-maf: must be a number in [0, 0.5], got 0.7"]),
     (["prepare", "D", "O", "--days-after", "0"], ["argument --days-after: must be an integer >= 1, got 0"]),
     (["pretrain", "PREP", "RUN", "--epochs", "0"], ["argument --epochs: must be an integer >= 1"]),
-    (["fit", "PREP", "RUN", "--model", "gxx"], ["argument --model: invalid choice: 'gxx'"]),
+    (["fit", "PREP", "RUN", "--model", "gxx"], ["argument --model: unknown model 'gxx'"]),
 ])
 def test_cli_option_out_of_range(argv, needles, tmp_path):
     check_one_line(run_hpm(*argv, ok=False, cwd=tmp_path), *needles)
