@@ -77,9 +77,9 @@ GRIDS = {"trend": (10.0, 100.0), "location": (0.5, 2.0, 8.0), "ridge": (0.1, 0.5
          "kernel": (0.1, 0.5, 2.0, 10.0, 50.0)}   # penalties λ = residual variance / term variance (trend: per year²)
 
 def cv_groups(years)->np.ndarray:
-    "Leave-one-year-out groups when there are ≥ 2 years, else one group per environment."
+    "Leave-one-year-out groups when there are ≥ 3 years, else one group per environment."
     years = np.asarray(years)
-    return years if len(set(years.tolist())) >= 2 else np.arange(len(years))
+    return years if len(set(years.tolist())) >= 3 else np.arange(len(years))
 
 def _grid(terms):
     import itertools
@@ -250,7 +250,7 @@ def _loyo(self:EnvMeanModel, X, t, l, y, groups, envs):
     preds = {c: np.full(len(y), np.nan) for c in self.candidates}
     for g in np.unique(groups):
         te = groups == g
-        inner = cv_groups(groups[~te]) if len(set(groups.tolist())) < len(y) else np.arange((~te).sum())
+        inner = groups[~te] if len(set(groups[~te].tolist())) >= 3 else np.arange((~te).sum())
         for c in self.candidates:
             fit = self._fit_candidate(c, X[~te], t[~te], l[~te], y[~te], inner)
             preds[c][te] = _predict_candidate(fit, X[te], t[te], l[te])
