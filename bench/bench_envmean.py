@@ -47,7 +47,7 @@ def simulated(seed:int, work:Path)->dict:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", default="0,1,2,3,4"); ap.add_argument("--out", default=None)
-    a = ap.parse_args()
+    a = ap.parse_known_args()[0]   # run_all passes --full to every script
     warnings.simplefilter("ignore")
     work = Path(a.out or tempfile.mkdtemp(prefix="hpm_bench_envmean_"))
     out = {"machine": machine(), "simulated_demo": {}, "real_g2f_2014_2016": None}

@@ -120,5 +120,5 @@ if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seeds", default="0,1,2"); p.add_argument("--out", default=None)
     p.add_argument("--skip-wheat", action="store_true"); p.add_argument("--skip-sim", action="store_true")
-    a = p.parse_args()
+    a = p.parse_known_args()[0]   # run_all passes --full to every script
     main(tuple(int(s) for s in a.seeds.split(",")), not a.skip_wheat, not a.skip_sim, a.out)

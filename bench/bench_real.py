@@ -42,7 +42,7 @@ def neural_gxe(store, prep, train, test, run, epochs):
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(); ap.add_argument("--neural", action="store_true"); ap.add_argument("--epochs", type=int, default=30)
-    a = ap.parse_args()
+    a = ap.parse_known_args()[0]   # run_all passes --full to every script
     warnings.simplefilter("ignore")
     work = Path(tempfile.mkdtemp(prefix="hpm_bench_real_"))
     store = prepare(REAL, work/"prep")

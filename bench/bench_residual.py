@@ -38,7 +38,7 @@ def one_seed(seed:int, work:Path, epochs:int)->dict:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(); ap.add_argument("--seeds", default="0,1,2,3,4")
     ap.add_argument("--epochs", type=int, default=DEMO_EPOCHS); ap.add_argument("--work", default=None)
-    a = ap.parse_args()
+    a = ap.parse_known_args()[0]   # run_all passes --full to every script
     warnings.simplefilter("ignore")
     work = Path(a.work or tempfile.mkdtemp(prefix="hpm_bench_residual_"))
     path = RESULTS/"residual.json"

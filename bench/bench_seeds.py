@@ -15,7 +15,7 @@ SCORES = ("mean_env_rmse", "mean_env_r", "env_bias_rms", "within_env_rmse")
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(); ap.add_argument("--seeds", default="0,1,2,3,4"); ap.add_argument("--out", default=None)
-    a = ap.parse_args()
+    a = ap.parse_known_args()[0]   # run_all passes --full to every script
     warnings.simplefilter("ignore")
     work = Path(a.out or tempfile.mkdtemp(prefix="hpm_bench_seeds_"))
     path = RESULTS/"demo_seeds.json"
