@@ -19,11 +19,11 @@ from .data.splits import split_by_year, make_folds
 from . import evaluate as ev
 
 # %% auto #0
-__all__ = ['GBLUP_MODELS', 'NEURAL_MODELS', 'ENSEMBLE_PARTS', 'MODEL_FAMILIES', 'MODELS', 'SEED_SCORES', 'DEMO_EPOCHS',
-           'train_val_records', 'neural_config', 'RunOptions', 'ModelFamily', 'GblupFamily', 'NeuralFamily',
-           'holdout_years', 'EnsembleFamily', 'split_model', 'check_model', 'model_family', 'fit_run',
-           'run_env_mean_model', 'predict_records', 'predict_run', 'inner_split', 'cross_validate',
-           'cross_validate_seeds', 'pretrain_run', 'run_demo']
+__all__ = ['NEURAL_RUN_FILES', 'GBLUP_MODELS', 'NEURAL_MODELS', 'ENSEMBLE_PARTS', 'MODEL_FAMILIES', 'MODELS', 'SEED_SCORES',
+           'DEMO_EPOCHS', 'train_val_records', 'neural_config', 'RunOptions', 'ModelFamily', 'GblupFamily',
+           'NeuralFamily', 'move_neural_run', 'holdout_years', 'EnsembleFamily', 'split_model', 'check_model',
+           'model_family', 'fit_run', 'run_env_mean_model', 'predict_records', 'predict_run', 'inner_split',
+           'cross_validate', 'cross_validate_seeds', 'pretrain_run', 'run_demo']
 
 # %% ../nbs/70_pipeline.ipynb #093128f2
 def train_val_records(store:Store,            # an open store
@@ -127,10 +127,7 @@ class NeuralFamily:
                  "training": {k: v for k, v in summary.items() if isinstance(v, (int, float, str, bool, type(None)))},
                  "env_offset": summary.get("env_offset"), "residual": residual}
         return NeuralFamily(self.name, self.opts).load(run).predict(store, val), facts
-    def load(self, run):
-        run = Path(run)
-        self.run = run/"variants"/read_json(run/"variant.json")["chosen"] if (run/"variant.json").exists() else run
-        return self
+    def load(self, run): self.run = Path(run); return self
     def predict(self, store, records):
         from hybridpredictmaize.neural import predict_neural
         return np.asarray(predict_neural(self.run, store, records, device=self.opts.device), dtype=float)
@@ -138,17 +135,38 @@ class NeuralFamily:
 # %% ../nbs/70_pipeline.ipynb #53da5ab2
 @patch
 def _fit_both(self:NeuralFamily, store, train, val, run)->tuple:
-    "Train the plain and the residual network under `run/variants/`, keep the one with the lower validation mean per-Env RMSE."
+    """Train the plain and the residual network under `run/variants/`, keep the one with the lower validation mean per-Env RMSE.
+    The kept network moves up to `run/` (a neural run folder like any other); the other stays in `run/variants/`."""
     fits, scores = {}, {}
-    for kind in ("plain", "residual"):
-        fits[kind] = self._fit_one(store, train, val, run/"variants"/kind, kind == "residual")
+    before = read_json(run/"variant.json")["chosen"] if self.opts.resume and (run/"variant.json").exists() else None
+    for kind in ("plain", "residual"):   # on resume, the network kept before is continued where it lies, in run/
+        fits[kind] = self._fit_one(store, train, val, run if kind == before else run/"variants"/kind, kind == "residual")
         scores[kind] = ev.summarize(_val_frame(val, fits[kind][0]))["mean_env_rmse"]
     chosen = min(scores, key=scores.get)
+    other = "residual" if chosen == "plain" else "plain"
+    if before == other: move_neural_run(run, run/"variants"/other)
+    if before != chosen: move_neural_run(run/"variants"/chosen, run)
     why = (f"auto: the {chosen} network had the lower validation mean per-Env RMSE ({scores[chosen]:.3f} vs "
-           f"{scores['residual' if chosen == 'plain' else 'plain']:.3f}); set residual=True/False (hpm fit --residual/--no-residual) to choose")
-    write_json(run/"variant.json", {"chosen": chosen, "val_mean_env_rmse": scores, "reason": why})
+           f"{scores[other]:.3f}); set residual=True/False (hpm fit --residual/--no-residual) to choose")
+    variant = {"chosen": chosen, "val_mean_env_rmse": scores, "reason": why, "other": f"variants/{other}"}
+    write_json(run/"variant.json", variant)
     self.load(run)
-    return fits[chosen][0], {**fits[chosen][1], "variant": {"chosen": chosen, "val_mean_env_rmse": scores, "reason": why}}
+    return fits[chosen][0], {**fits[chosen][1], "variant": variant}
+
+NEURAL_RUN_FILES = ("neural.json", "checkpoints", "base", "result.json", "metrics.csv", "metrics.jsonl", "learning_curve.png",
+                    "val_predictions.csv")   # what `fit_neural` writes (its `.complete` stays behind: the run folder writes its own)
+
+def move_neural_run(src:Path, dst:Path):
+    "Move the files of the neural run `src` into `dst` (replacing those there); `src` is removed once empty."
+    import shutil
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in NEURAL_RUN_FILES:
+        if not (src/name).exists(): continue
+        if (dst/name).is_dir(): shutil.rmtree(dst/name)
+        (src/name).replace(dst/name)
+    if (dst/"result.json").exists(): write_json(dst/"result.json", {**read_json(dst/"result.json"), "run_dir": str(dst)})
+    (src/".complete").unlink(missing_ok=True)
+    if src.exists() and not any(src.iterdir()): src.rmdir()
 
 
 # %% ../nbs/70_pipeline.ipynb #c7862350
