@@ -290,7 +290,7 @@ def envtype_store_weather(aligned,          # `AlignedWeather` in physical units
     tt = thermal_time(days, tmax, tmin)
     observed = flowering_tt(plots, envs, days, tt)
     tt_silk, calib = calibrate_silking(observed, locations)
-    doy = pd.to_datetime(pd.Series(planting).reindex(envs)).dt.dayofyear.fillna(135).to_numpy()
+    doy = pd.to_datetime(pd.Series(planting).reindex(envs)).dt.day_of_year.fillna(135).to_numpy()
     table = envtype(envs, days, aligned.values, aligned.variables, doy, lat=lat, tt_silk=tt_silk.to_numpy(), awc=awc)
     no_weather = ~np.isfinite(table.filter(like="emergence_gdd").iloc[:, 0].to_numpy())
     imputed = [e for e in envs if (planting_source or {}).get(e) not in (None, "plots", "meta")]
