@@ -495,48 +495,61 @@ def fit_multi_env(G,               # (n_h, n_h) genomic kernel of the hybrids in
                   gxe:bool=True,   # include the G×E term σ²_ge K_E ⊗ G
                   var=None,        # (σ²_g, σ²_ge, σ²_e), with a list of kernels (σ²_1 … σ²_k, σ²_ge, σ²_e), instead of the moment estimates
                   tol:float=1e-8,  # relative residual at which conjugate gradients stop
-                  max_iter:int=2000):
+                  max_iter:int=2000,
+                  gxe_iid:bool=False): # with `gxe`: also the i.i.d. G×E term σ²_gei I ⊗ G (estimated; `var`, if given, then has it before σ²_e)
     "Environment BLUEs and hybrid / G×E BLUP weights of the multi-environment model (projected PCG)."
     y = _check_y(y, "BLUEs")
     m = int(K_E.shape[0])
-    multi = isinstance(G, (list, tuple))
-    rec = (_MultiRecords([np.asarray(g, dtype=np.float64) for g in G], np.asarray(K_E, dtype=np.float64), hybrid, env, m) if multi
-           else _Records(np.asarray(G, dtype=np.float64), np.asarray(K_E, dtype=np.float64), hybrid, env, m))
+    multi, iid = isinstance(G, (list, tuple)), bool(gxe_iid and gxe)
+    Gs = [np.asarray(g, dtype=np.float64) for g in (G if multi else [G])]
+    k = len(Gs)
+    rec = (_MultiRecords(Gs, np.asarray(K_E, dtype=np.float64), hybrid, env, m, gxe_iid=iid) if multi or iid
+           else _Records(Gs[0], np.asarray(K_E, dtype=np.float64), hybrid, env, m))
     if (rec.n_env == 0).any(): raise DataError(f"environment {int(np.argmin(rec.n_env))} of the kernel has no record")
     mom = None
-    if var is None: var, T, b = (_mom_multi if multi else _mom_components)(rec, y, gxe); mom = dict(T=T, b=b)
+    if var is None: var, T, b = (_mom_multi if multi or iid else _mom_components)(rec, y, gxe); mom = dict(T=T, b=b)
     var = np.array(var, dtype=np.float64)
-    if len(var) != (len(G) if multi else 1) + 2: raise HpmError(f"var: expected {(len(G) if multi else 1) + 2} components, got {len(var)}")
+    if iid and len(var) == k + 2: var = np.r_[var[:-1], 0.0, var[-1]]   # given without σ²_gei
+    if len(var) != k + 2 + iid: raise HpmError(f"var: expected {k + 2 + iid} components, got {len(var)}")
     if not gxe: var[-2] = 0.0
     alpha, n_iter, res = _projected_cg(rec, y, var, tol, max_iter)
     resid = y - rec.V(alpha, var)                                   # = X β̂
     beta = np.bincount(rec.e, resid, m) / rec.n_env
-    g_weights = (var[:-2, None] if multi else var[0]) * np.bincount(rec.h, alpha, rec.nh)   # (k, n_h) with k kernels
-    return dict(var=var, alpha=alpha, beta=beta, g_weights=g_weights, ge_weights=var[-2] * rec.table(alpha), n_iter=n_iter, residual=res, mom=mom)
+    g_weights = (var[:k, None] if multi else var[0]) * np.bincount(rec.h, alpha, rec.nh)   # (k, n_h) with k kernels
+    return dict(var=np.r_[var[:k + 1], var[-1]], var_ge_iid=float(var[k + 1]) if iid else 0.0, alpha=alpha, beta=beta,
+                g_weights=g_weights, ge_weights=var[k] * rec.table(alpha), n_iter=n_iter, residual=res, mom=mom)
 
 # %% ../../nbs/40_baselines.gblup.ipynb #mm000002
 class _MultiRecords(_Records):
-    "`_Records` with several genomic kernels: V = Σ σ²ₖ Z Gₖ Zᵀ + σ²_ge (K_E ⊗ G₁ on the records) + σ²ₑ I."
-    def __init__(self, Gs, K_E, h, e, m:int):
+    """`_Records` with several genomic kernels and G×E terms: V = Σ σ²ₖ Z Gₖ Zᵀ + σ²_ge (K_E ⊗ G₁) [+ σ²_gei (I ⊗ G₁)] + σ²ₑ I
+    on the records; `var` = (σ²₁ … σ²ₖ, σ²_ge[, σ²_gei], σ²ₑ)."""
+    def __init__(self, Gs, K_E, h, e, m:int, gxe_iid:bool=False):
         super().__init__(Gs[0], K_E, h, e, m); self.Gs = Gs
+        self.K_Es = [K_E, np.eye(m)] if gxe_iid else [K_E]       # environment kernels of the G×E terms (on G₁)
 
     def V(self, v, var):
-        s = np.bincount(self.h, v, self.nh)
-        out = sum(t * (G @ s)[self.h] for t, G in zip(var[:-2], self.Gs)) + var[-1] * v
-        return out + var[-2] * self.Age(v) if var[-2] > 0 else out
+        k = len(self.Gs); s = np.bincount(self.h, v, self.nh)
+        out = sum(t * (G @ s)[self.h] for t, G in zip(var[:k], self.Gs)) + var[-1] * v
+        if any(t > 0 for t in var[k:-1]):
+            GA = self.G @ self.table(v)                            # (n_h, m)
+            for t, K in zip(var[k:-1], self.K_Es):
+                if t > 0: out = out + t * (GA @ K)[self.h, self.e]
+        return out
 
     def block(self, hk, k, var):
         "The diagonal block of V of environment `k`, whose records are on hybrids `hk`."
-        B = sum(t * G[np.ix_(hk, hk)] for t, G in zip(var[:-2], self.Gs)) + var[-2] * self.K_E[k, k] * self.G[np.ix_(hk, hk)]
+        nk = len(self.Gs)
+        B = sum(t * G[np.ix_(hk, hk)] for t, G in zip(var[:nk], self.Gs))
+        B = B + sum(t * K[k, k] for t, K in zip(var[nk:-1], self.K_Es)) * self.G[np.ix_(hk, hk)]
         B[np.diag_indices(len(hk))] += var[-1]
         return B
 
 # %% ../../nbs/40_baselines.gblup.ipynb #mm000003
 def _mom_multi(rec:_MultiRecords, y, gxe:bool=True):
-    "Method-of-moments components (σ²₁ … σ²ₖ, σ²_ge, σ²_e) with several genomic kernels, constrained non-negative."
+    "Method-of-moments components (σ²₁ … σ²ₖ, σ²_ge[, σ²_gei], σ²_e) of `_MultiRecords`, constrained non-negative."
     K, h, e, m, N = rec.K_E, rec.h, rec.e, rec.m, rec.N
     r, cnt, ninv = rec.centre(y), rec.table(np.ones(N)), 1 / rec.n_env
-    comps = [(G, np.ones((m, m))) for G in rec.Gs] + [(rec.Gs[0], K)]     # (hybrid kernel, environment kernel) of each Aₖ
+    comps = [(G, np.ones((m, m))) for G in rec.Gs] + [(rec.Gs[0], Ke) for Ke in rec.K_Es]   # (hybrid, environment) kernels of each Aₖ
     O = np.zeros((N, m)); O[np.arange(N), e] = 1
     AO = [(G @ cnt)[h] * Ke[e] for G, Ke in comps] + [O]                  # Aₖ O: (N, m)
     diag = [np.diag(G)[h] * np.diag(Ke)[e] for G, Ke in comps] + [np.ones(N)]
@@ -551,7 +564,7 @@ def _mom_multi(rec:_MultiRecords, y, gxe:bool=True):
                    for l in range(C)] for k in range(C)])
     R = rec.table(r)
     b = np.array([(R * (G @ R @ Ke)).sum() for G, Ke in comps] + [r @ r])
-    keep = [c for c in range(C) if gxe or c != C - 2]
+    keep = [c for c in range(C) if gxe or c < len(rec.Gs) or c == C - 1]
     return _nonneg_quadratic(T, b, keep, floor=1e-8 * (r @ r) / N), T, b
 
 # %% ../../nbs/40_baselines.gblup.ipynb #b1a0e001
@@ -606,7 +619,8 @@ def fit_store_gblup(store,                    # a prepared store (`open_store`) 
                     chunk_snps:int=4096,      # SNPs per block for the kernel
                     device="cpu",             # torch device for the kernel products
                     tol:float=1e-8,           # conjugate-gradient tolerance
-                    max_iter:int=2000):       # conjugate-gradient iterations at most
+                    max_iter:int=2000,        # conjugate-gradient iterations at most
+                    gxe_iid:bool=True):       # `gblup-gxe`: also the i.i.d. G×E term (Jarquín 2014), so the reaction norm keeps only the G×E the covariates explain
     "Fit gBLUP (G, or G + G×E) and the environment model on a store's training records."
     if model not in ("gblup", "gblup-gxe"): raise HpmError(f"unknown gBLUP model {model!r}: expected 'gblup' or 'gblup-gxe'")
     _check_records(train_records, True, "training records")
@@ -635,7 +649,7 @@ def fit_store_gblup(store,                    # a prepared store (`open_store`) 
     e_local = pd.Index(train_envs).get_indexer(rec.Env)
     K_E = W @ W.T
     fit = fit_multi_env([G[np.ix_(tr_h, tr_h)] for G in Gs] if multi else Gs[0][np.ix_(tr_h, tr_h)], K_E, h_local, e_local, rec.Yield_Mg_ha.to_numpy(),
-                        gxe=model == "gblup-gxe", var=var, tol=tol, max_iter=max_iter)
+                        gxe=model == "gblup-gxe", var=var, tol=tol, max_iter=max_iter, gxe_iid=gxe_iid)
     G_cross = Gs[0][:, tr_h]
     g_hat = sum(G[:, tr_h] @ w for G, w in zip(Gs, fit["g_weights"])) if multi else G_cross @ fit["g_weights"]
     g_hat = g_hat - g_hat[tr_h].mean()                                 # centred on the training hybrids
@@ -647,7 +661,7 @@ def fit_store_gblup(store,                    # a prepared store (`open_store`) 
     info = dict(n_records=len(rec), n_train_hybrids=len(tr_h), n_train_envs=len(train_envs), cg_iterations=fit["n_iter"],
                 cg_residual=fit["residual"], kernel=kernel, n_env_features=int(W.shape[1]),
                 env_model=env_model.chosen_, env_model_loyo_rmse=float(env_model.loyo_.loc[env_model.chosen_, "rmse"]),
-                env_model_cv_by=env_model.cv_by_)
+                env_model_cv_by=env_model.cv_by_, var_ge_iid=fit["var_ge_iid"])
     var = fit["var"]
     if multi: info["kernel_var"] = dict(zip(names, map(float, var[:-2]))); var = np.r_[var[:-2].sum(), var[-2:]]   # σ²_g: their sum
     return StoreGBLUP(model, list(geno.ids), g_hat, ge_feat, train_envs, env_mean, scaler, scale, env_model, var, info)
