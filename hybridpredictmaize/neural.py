@@ -23,8 +23,8 @@ import hybridpredictmaize
 
 # %% auto #0
 __all__ = ['fit_config_to_store', 'store_signature', 'check_signature', 'build_model', 'choose_env_offset', 'record_offsets',
-           'fit_residual_base', 'base_offsets', 'load_base', 'fit_neural', 'load_neural', 'predict_neural',
-           'GenotypeRegressor', 'fit_additive']
+           'fit_residual_base', 'refit_residual_base', 'base_offsets', 'load_base', 'fit_neural', 'load_neural',
+           'predict_neural', 'GenotypeRegressor', 'fit_additive']
 
 # %% ../nbs/51_neural.ipynb #ecec0321
 def _open(store):
@@ -136,6 +136,20 @@ def fit_residual_base(store,                # the prepared store
     base = fit_store_gblup(store, records, model="gblup-gxe")
     base.save(folder)
     return base
+
+def refit_residual_base(store,             # the prepared store
+                        records:pd.DataFrame, # training and validation records: Env, Hybrid, Yield_Mg_ha
+                        run_dir,           # a finished residual run (`fit_neural(residual=True)`)
+                       ):
+    """Refit the `gblup-gxe` base on `records` into `run_dir/base_all` and predict from it: the network's deviations
+    are then added to a base that has seen the validation year too, as a refitted gBLUP has."""
+    from hybridpredictmaize.baselines.gblup import fit_store_gblup
+    info = read_json(Path(run_dir)/"neural.json")
+    if not info.get("residual"): raise HpmError(f"{run_dir} is not a residual run: it has no gblup-gxe base to refit")
+    recs = _clean_records(records, "refit")
+    if recs is None: raise HpmError("no record with an observed yield to refit the base on")
+    fit_store_gblup(store, recs, model="gblup-gxe").save(Path(run_dir)/"base_all")
+    write_json(Path(run_dir)/"neural.json", {**info, "residual": {**info["residual"], "folder": "base_all", "refit_records": len(recs)}})
 
 def base_offsets(base,                 # an `EnvMeanModel`, a fitted store gBLUP, or None
                  store,                # the prepared store

@@ -21,9 +21,9 @@ from . import evaluate as ev
 # %% auto #0
 __all__ = ['NEURAL_RUN_FILES', 'GBLUP_MODELS', 'NEURAL_MODELS', 'ENSEMBLE_PARTS', 'MODEL_FAMILIES', 'MODELS', 'SEED_SCORES',
            'DEMO_EPOCHS', 'train_val_records', 'neural_config', 'RunOptions', 'ModelFamily', 'GblupFamily',
-           'NeuralFamily', 'move_neural_run', 'holdout_years', 'EnsembleFamily', 'split_model', 'check_model',
-           'model_family', 'fit_run', 'run_env_mean_model', 'predict_records', 'predict_run', 'inner_split',
-           'cross_validate', 'cross_validate_seeds', 'pretrain_run', 'run_demo']
+           'NeuralFamily', 'move_neural_run', 'holdout_years', 'weight_years', 'EnsembleFamily', 'split_model',
+           'check_model', 'model_family', 'fit_run', 'run_env_mean_model', 'predict_records', 'predict_run',
+           'inner_split', 'cross_validate', 'cross_validate_seeds', 'pretrain_run', 'run_demo']
 
 # %% ../nbs/70_pipeline.ipynb #093128f2
 def train_val_records(store:Store,            # an open store
@@ -70,7 +70,7 @@ class RunOptions:
     model_overrides:dict|None=None  # more `FusionConfig` fields
     val_year:int|None=None          # the validation year `fit_run` split on (None: the caller gave the records)
     ensemble_years:int=3            # ensemble: held-out years its weights are fitted on (the validation year and up to k − 1 more)
-    refit:bool=True                 # gBLUP: once validated, refit on the training and validation records (the model saved)
+    refit:bool=True                 # once validated, refit gBLUP (and a residual network's gblup-gxe base) on the training and validation records
     residual:bool|None=None         # neural: learn deviations from gblup-gxe (True), not (False), or train both and keep the better on validation (None)
 
 # %% ../nbs/70_pipeline.ipynb #c5e4d560
@@ -126,7 +126,11 @@ class NeuralFamily:
         facts = {"model_config": cfg.to_dict(), "train_config": dataclasses.asdict(tcfg),
                  "training": {k: v for k, v in summary.items() if isinstance(v, (int, float, str, bool, type(None)))},
                  "env_offset": summary.get("env_offset"), "residual": residual}
-        return NeuralFamily(self.name, self.opts).load(run).predict(store, val), facts
+        val_pred = NeuralFamily(self.name, self.opts).load(run).predict(store, val)   # before the base sees the validation year
+        if residual and o.refit and len(val):
+            from hybridpredictmaize.neural import refit_residual_base
+            refit_residual_base(store, pd.concat([train, val], ignore_index=True), run); facts["base_refit_on_validation"] = True
+        return val_pred, facts
     def load(self, run): self.run = Path(run); return self
     def predict(self, store, records):
         from hybridpredictmaize.neural import predict_neural
@@ -153,7 +157,7 @@ def _fit_both(self:NeuralFamily, store, train, val, run)->tuple:
     self.load(run)
     return fits[chosen][0], {**fits[chosen][1], "variant": variant}
 
-NEURAL_RUN_FILES = ("neural.json", "checkpoints", "base", "result.json", "metrics.csv", "metrics.jsonl", "learning_curve.png",
+NEURAL_RUN_FILES = ("neural.json", "checkpoints", "base", "base_all", "result.json", "metrics.csv", "metrics.jsonl", "learning_curve.png",
                     "val_predictions.csv")   # what `fit_neural` writes (its `.complete` stays behind: the run folder writes its own)
 
 def move_neural_run(src:Path, dst:Path):
@@ -180,6 +184,12 @@ def holdout_years(train:pd.DataFrame, # training records (with `Year`)
     years = [int(y) for y, n in envs.items() if n >= min_envs]
     return years[:max(0, min(k, len(envs) - min_train_years))]
 
+def weight_years(years:list, # every year with held-out predictions, the validation year first
+                 min_refit:int=2, # refitted years needed to leave the validation year out
+                )->list:
+    "The years the ensemble's weights are fitted on: the refitted held-out years when there are `min_refit` or more, else all."
+    return years[1:] if len(years) - 1 >= min_refit else years
+
 @dataclass
 class EnsembleFamily:
     "`ensemble`: the `ENSEMBLE_PARTS` fitted under `components/`, weighted on the validation year and more held-out years."
@@ -194,16 +204,18 @@ class EnsembleFamily:
             info = fit_run(store.path, run/"components"/part, part, records=None if o.val_year is not None else (train, val), **self._part_kwargs(part))
             preds[part] = pd.read_csv(run/"components"/part/"val_predictions.csv").pred.to_numpy()
             if "residual" in info: self.resolved[part] = {"residual": info["residual"]}   # the held-out refits reuse the choice
-        held, years = self._held_out(store, train, val, run, preds)
+        held_all, years = self._held_out(store, train, val, run, preds)
+        fit_years = weight_years(years)
+        held = held_all[held_all.Year.isin(fit_years)]
         self.weights = ev.fit_ensemble_weights({p: held[p].to_numpy() for p in ENSEMBLE_PARTS}, held.Yield_Mg_ha.to_numpy(),
                                                env=held.Env.to_numpy())
         scores = {p: ev.summarize(held.assign(pred=held[p])) for p in ENSEMBLE_PARTS}
         scores["ensemble"] = ev.summarize(held.assign(pred=ev.combine({p: held[p].to_numpy() for p in ENSEMBLE_PARTS}, self.weights)))
         scores = {m: {k: s[k] for k in ("mean_env_rmse", "mean_env_r", "env_bias_rms", "n_env")} for m, s in scores.items()}
-        with atomic_path(run/"heldout_predictions.csv") as tmp: held.to_csv(tmp, index=False)
-        write_json(run/"ensemble.json", {"parts": list(ENSEMBLE_PARTS), "weights": self.weights, "heldout_years": years,
-                                         "heldout_scores": scores})
-        return ev.combine(preds, self.weights), {"weights": self.weights, "heldout_years": years, "heldout_scores": scores}
+        with atomic_path(run/"heldout_predictions.csv") as tmp: held_all.to_csv(tmp, index=False)
+        facts = {"weights": self.weights, "heldout_years": years, "weight_years": fit_years, "heldout_scores": scores}
+        write_json(run/"ensemble.json", {"parts": list(ENSEMBLE_PARTS), **facts})
+        return ev.combine(preds, self.weights), facts
     def load(self, run): self.run, self.weights = Path(run), read_json(Path(run)/"ensemble.json")["weights"]; return self
     def predict(self, store, records):
         preds = {p: predict_records(self.run/"components"/p, store, records, self.opts.device) for p in self.weights}
