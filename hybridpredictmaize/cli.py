@@ -65,7 +65,7 @@ def _fit(a):
     from hybridpredictmaize.pipeline import fit_run
     info = fit_run(a.prep, a.run, model=a.model, val_year=a.val_year, epochs=a.epochs, seed=a.seed, device=a.device,
                    resume=a.resume, init=a.init, size=a.size, train_overrides=None if a.env_offset is None else {"env_offset": a.env_offset},
-                   residual=a.residual)
+                   residual=a.residual if a.residual is not None else a.env_offset is not True)
     v = info.get("validation", {})
     print(f"fitted {info['model']} on {info['n_train']} records; validation {info['val_year']} ({info['n_val']} records): "
           f"mean per-Env RMSE {v.get('mean_env_rmse', float('nan')):.3f}, mean per-Env r {v.get('mean_env_r', float('nan')):.3f}")
@@ -153,7 +153,8 @@ def build_parser()->argparse.ArgumentParser:
                    help="neural models: learn deviations from the environment-mean model; default: when it beats the grand "
                         "mean by leave-one-year-out (TrainConfig.env_offset)")
     s.add_argument("--residual", action=argparse.BooleanOptionalAction, default=None,
-                   help="neural models: learn the deviations from a gblup-gxe fit; default: train both, keep the better on validation")
+                   help="neural models: learn the deviations from a gblup-gxe fit, centred in new environments (default: on, "
+                        "unless --env-offset asks for the plain network with an environment-mean offset)")
     _common(s); s.set_defaults(func=_fit)
 
     s = sub.add_parser("predict", help="fill a submission template with a run's predictions")

@@ -22,9 +22,9 @@ from .train import (TrainConfig, TargetScaler, DistContext, dist_setup, dist_cle
 import hybridpredictmaize
 
 # %% auto #0
-__all__ = ['fit_config_to_store', 'store_signature', 'check_signature', 'build_model', 'choose_env_offset', 'record_offsets',
-           'fit_residual_base', 'refit_residual_base', 'base_offsets', 'load_base', 'fit_neural', 'load_neural',
-           'predict_neural', 'GenotypeRegressor', 'fit_additive']
+__all__ = ['ANCHOR_PANEL', 'fit_config_to_store', 'store_signature', 'check_signature', 'build_model', 'choose_env_offset',
+           'record_offsets', 'fit_residual_base', 'refit_residual_base', 'residual_info', 'base_offsets', 'load_base',
+           'fit_neural', 'load_neural', 'predict_neural', 'anchor_shift', 'GenotypeRegressor', 'fit_additive']
 
 # %% ../nbs/51_neural.ipynb #ecec0321
 def _open(store):
@@ -151,6 +151,17 @@ def refit_residual_base(store,             # the prepared store
     fit_store_gblup(store, recs, model="gblup-gxe").save(Path(run_dir)/"base_all")
     write_json(Path(run_dir)/"neural.json", {**info, "residual": {**info["residual"], "folder": "base_all", "refit_records": len(recs)}})
 
+ANCHOR_PANEL = 200   # training hybrids over which a residual network's deviations are centred in a new environment
+
+def residual_info(records:pd.DataFrame, # the network's training records: Env, Hybrid
+                  seed:int=0,           # seed of the panel's draw
+                 )->dict:
+    "What `neural.json` records of a residual run: its base, the anchor panel of training hybrids, the training Env."
+    hybrids = sorted(pd.unique(records.Hybrid.astype(str)))
+    panel = np.random.default_rng(seed).choice(len(hybrids), size=min(ANCHOR_PANEL, len(hybrids)), replace=False)
+    return {"base": "gblup-gxe", "folder": "base", "anchor_panel": [hybrids[i] for i in sorted(panel)],
+            "train_envs": sorted(pd.unique(records.Env.astype(str)))}
+
 def base_offsets(base,                 # an `EnvMeanModel`, a fitted store gBLUP, or None
                  store,                # the prepared store
                  records:pd.DataFrame, # records: Env, Hybrid
@@ -214,7 +225,7 @@ def fit_neural(store,                          # the prepared store (or its path
         run_info = {"kind": "neural", "version": hybridpredictmaize.__version__, "model_config": asdict(mcfg), "train_config": asdict(cfg), "target_scaler": asdict(y_scaler),
                     "store": store_signature(store), "n_train": len(tr), "n_val": 0 if va is None else len(va),
                     "n_params": sum(p.numel() for p in model.parameters()), "init": init_info, "env_offset": offset,
-                    "locations": locations, "residual": {"base": "gblup-gxe", "folder": "base"} if residual else None}
+                    "locations": locations, "residual": residual_info(tr, cfg.seed) if residual else None}
         if ctx.main and not (resume and (run_dir/"neural.json").exists()):
             if (run_dir/"checkpoints"/"last.json").exists() and not resume:
                 raise HpmError(f"{run_dir} already holds a training run; pass resume=True (hpm fit --resume) or choose another folder")
@@ -258,6 +269,7 @@ def predict_neural(run_dir,                 # a run folder written by `fit_neura
                    records:pd.DataFrame,    # records to predict: Env, Hybrid
                    device:str="auto",       # where to run the model
                    batch_size:int|None=None, # records per forward pass (default: the run's eval_batch_size)
+                   anchor:bool=True,        # residual runs: centre the network's deviations in Env it was not trained on
                   )->np.ndarray:
     "Predicted yields (Mg/ha) of `records` from the best checkpoint of a neural run."
     from hybridpredictmaize.data.dataset import G2FDataset
@@ -267,9 +279,23 @@ def predict_neural(run_dir,                 # a run folder written by `fit_neura
     if batch_size: cfg = dataclasses.replace(cfg, eval_batch_size=batch_size)
     ctx = DistContext(device=pick_device(device))
     model.to(ctx.device)
-    ds = G2FDataset(store, records[["Env", "Hybrid"]].reset_index(drop=True), locations=info.get("locations"))
-    offset = base_offsets(load_base(run_dir, info), store, records)
-    return y_scaler.inverse(predict_dataset(model, ds, cfg, ctx, desc="predict")) + offset
+    deviations = lambda recs: y_scaler.inverse(predict_dataset(model, G2FDataset(
+        store, recs[["Env", "Hybrid"]].reset_index(drop=True), locations=info.get("locations")), cfg, ctx, desc="predict"))
+    out = deviations(records) + base_offsets(load_base(run_dir, info), store, records)
+    res = info.get("residual") or {}
+    if anchor and res.get("anchor_panel"): out = out - anchor_shift(records, res, deviations)
+    return out
+
+def anchor_shift(records:pd.DataFrame, # records to predict: Env, Hybrid
+                 residual:dict,        # the run's `neural.json` "residual" entry (`residual_info`)
+                 deviations,           # records frame -> the network's deviations (Mg/ha)
+                )->np.ndarray:
+    "Per record: the network's mean deviation over the anchor panel in its Env, for Env the network was not trained on (else 0)."
+    new = [e for e in pd.unique(records.Env.astype(str)) if e not in set(residual["train_envs"])]
+    if not new: return np.zeros(len(records))
+    panel = pd.DataFrame([(e, h) for e in new for h in residual["anchor_panel"]], columns=["Env", "Hybrid"])
+    shift = pd.Series(deviations(panel), index=panel.Env).groupby(level=0).mean()
+    return records.Env.astype(str).map(shift).fillna(0.0).to_numpy(np.float64)
 
 # %% ../nbs/51_neural.ipynb #b474c543
 _TRAINING_ONLY = ("dropout", "drop_path", "snp_mask_rate", "grad_checkpoint")

@@ -71,7 +71,7 @@ class RunOptions:
     val_year:int|None=None          # the validation year `fit_run` split on (None: the caller gave the records)
     ensemble_years:int=3            # ensemble: held-out years its weights are fitted on (the validation year and up to k − 1 more)
     refit:bool=True                 # once validated, refit gBLUP (and a residual network's gblup-gxe base) on the training and validation records
-    residual:bool|None=None         # neural: learn deviations from gblup-gxe (True), not (False), or train both and keep the better on validation (None)
+    residual:bool|None=True         # neural: learn deviations from gblup-gxe (True), not (False), or train both and keep the better on validation (None)
 
 # %% ../nbs/70_pipeline.ipynb #c5e4d560
 class ModelFamily(Protocol):
@@ -296,7 +296,7 @@ def fit_run(prep,                      # the prepared store (folder written by `
             records:tuple|None=None,   # `(train, val)` records frames instead of the split by `val_year`
             ensemble_years:int=3,      # ensemble: held-out years its weights are fitted on
             refit:bool=True,           # gBLUP: refit on training + validation records once validated
-            residual:bool|None=None,   # neural: learn deviations from gblup-gxe; None: train both, keep the better on validation
+            residual:bool|None=True,   # neural: learn deviations from gblup-gxe; False: plain; None: train both, keep the better on validation
            )->dict:
     "Fit `model` on the store `prep`, validate on `val_year`, write the run folder; returns `run.json`'s content."
     from hybridpredictmaize.core import check_input_dir, check_output_dir, check_option   # PREP: open_store checks it
