@@ -22,9 +22,10 @@ from .train import (TrainConfig, TargetScaler, DistContext, dist_setup, dist_cle
 import hybridpredictmaize
 
 # %% auto #0
-__all__ = ['ANCHOR_PANEL', 'fit_config_to_store', 'store_signature', 'check_signature', 'build_model', 'choose_env_offset',
-           'record_offsets', 'fit_residual_base', 'refit_residual_base', 'residual_info', 'base_offsets', 'load_base',
-           'fit_neural', 'load_neural', 'predict_neural', 'anchor_shift', 'GenotypeRegressor', 'fit_additive']
+__all__ = ['ANCHOR_PANEL', 'RESIDUAL_SCALES', 'fit_config_to_store', 'store_signature', 'check_signature', 'build_model',
+           'choose_env_offset', 'record_offsets', 'fit_residual_base', 'refit_residual_base', 'residual_info',
+           'base_offsets', 'load_base', 'fit_neural', 'load_neural', 'predict_neural', 'anchor_shift',
+           'choose_residual_scale', 'set_residual_scale', 'GenotypeRegressor', 'fit_additive']
 
 # %% ../nbs/51_neural.ipynb #ecec0321
 def _open(store):
@@ -281,10 +282,10 @@ def predict_neural(run_dir,                 # a run folder written by `fit_neura
     model.to(ctx.device)
     deviations = lambda recs: y_scaler.inverse(predict_dataset(model, G2FDataset(
         store, recs[["Env", "Hybrid"]].reset_index(drop=True), locations=info.get("locations")), cfg, ctx, desc="predict"))
-    out = deviations(records) + base_offsets(load_base(run_dir, info), store, records)
     res = info.get("residual") or {}
-    if anchor and res.get("anchor_panel"): out = out - anchor_shift(records, res, deviations)
-    return out
+    dev = deviations(records)
+    if anchor and res.get("anchor_panel"): dev = dev - anchor_shift(records, res, deviations)
+    return res.get("scale", 1.0) * dev + base_offsets(load_base(run_dir, info), store, records)
 
 def anchor_shift(records:pd.DataFrame, # records to predict: Env, Hybrid
                  residual:dict,        # the run's `neural.json` "residual" entry (`residual_info`)
@@ -296,6 +297,28 @@ def anchor_shift(records:pd.DataFrame, # records to predict: Env, Hybrid
     panel = pd.DataFrame([(e, h) for e in new for h in residual["anchor_panel"]], columns=["Env", "Hybrid"])
     shift = pd.Series(deviations(panel), index=panel.Env).groupby(level=0).mean()
     return records.Env.astype(str).map(shift).fillna(0.0).to_numpy(np.float64)
+
+RESIDUAL_SCALES = (0.0, 0.25, 0.5, 0.75, 1.0)   # shares of a residual network's deviations that `choose_residual_scale` tries
+
+def choose_residual_scale(records:pd.DataFrame, # validation records: Env, Hybrid, Yield_Mg_ha
+                          base_pred,            # the base's predictions of them
+                          pred,                 # the residual run's predictions of them (base + deviations)
+                         )->tuple[float, dict]:
+    "The share of the network's deviations kept (boosting shrinkage): the lowest validation mean per-Env RMSE, ties to the smaller."
+    base_pred, pred = np.asarray(base_pred, float), np.asarray(pred, float)
+    scores = {c: float(summarize(records.assign(pred=base_pred + c * (pred - base_pred)))["mean_env_rmse"]) for c in RESIDUAL_SCALES}
+    best = min(scores.values())
+    return next(c for c in RESIDUAL_SCALES if scores[c] <= best + 1e-9), scores
+
+def set_residual_scale(run_dir,     # a residual run
+                       scale:float, # the share of the deviations kept (0 to 1)
+                       scores:dict|None=None): # validation scores of each share tried
+    "Record the share in `neural.json`; `predict_neural` applies it."
+    if not 0 <= scale <= 1: raise HpmError(f"residual scale {scale}: expected a share between 0 and 1")
+    info = read_json(Path(run_dir)/"neural.json")
+    if not info.get("residual"): raise HpmError(f"{run_dir} is not a residual run: it has no deviations to scale")
+    extra = {"scale_val_mean_env_rmse": {str(k): round(v, 4) for k, v in scores.items()}} if scores else {}
+    write_json(Path(run_dir)/"neural.json", {**info, "residual": {**info["residual"], "scale": float(scale), **extra}})
 
 # %% ../nbs/51_neural.ipynb #b474c543
 _TRAINING_ONLY = ("dropout", "drop_path", "snp_mask_rate", "grad_checkpoint")

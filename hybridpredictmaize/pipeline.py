@@ -127,6 +127,12 @@ class NeuralFamily:
                  "training": {k: v for k, v in summary.items() if isinstance(v, (int, float, str, bool, type(None)))},
                  "env_offset": summary.get("env_offset"), "residual": residual}
         val_pred = NeuralFamily(self.name, self.opts).load(run).predict(store, val)   # before the base sees the validation year
+        if residual and len(val):
+            from hybridpredictmaize.neural import load_base, base_offsets, choose_residual_scale, set_residual_scale
+            base_val = base_offsets(load_base(run, read_json(run/"neural.json")), store, val)
+            scale, scores = choose_residual_scale(val, base_val, val_pred)
+            set_residual_scale(run, scale, scores); facts["residual_scale"] = scale
+            val_pred = base_val + scale * (val_pred - base_val)
         if residual and o.refit and len(val):
             from hybridpredictmaize.neural import refit_residual_base
             refit_residual_base(store, pd.concat([train, val], ignore_index=True), run); facts["base_refit_on_validation"] = True
