@@ -4,8 +4,8 @@ library beside the plain two-stage baseline the field uses, on the same folds. W
 The two-stage baseline: (1) the mean of each training environment, and the hybrid BLUEs across environments (the mean
 of a hybrid's yields after removing its environments' means); (2) a single-trait REML GBLUP of the hybrid BLUEs on
 the VanRaden kernel (`baselines.gblup.GBLUP`); a prediction is the environment-mean model's mean of the new
-environment plus the hybrid's genomic value. With `--neural` the neural `gxe` model is fitted too (one run per fold,
-validated on the last training year).
+environment plus the hybrid's genomic value. With `--neural` the neural `gxe` model and the `ensemble` are fitted
+too, as `hpm fit` fits them (one run per fold, validated on the last training year; gBLUP parts refitted with it).
 
     python bench/bench_real.py [--neural] [--epochs N]
 """
@@ -33,10 +33,11 @@ def two_stage(store, train, test, G):
     mu = pd.Series(em.predict(store, test.Env.unique()), index=test.Env.unique())
     return test.Env.map(mu).to_numpy() + g, em
 
-def neural_gxe(store, prep, train, test, run, epochs):
+def fit_like_hpm(store, prep, train, test, run, epochs, model="gxe"):
+    "Fit `model` as `hpm fit` does (validation on the last training year) and predict `test`."
     from hybridpredictmaize.pipeline import fit_run, predict_records
     last = train.Year.max()
-    fit_run(prep, run, "gxe", epochs=epochs, device="cpu", records=(train[train.Year < last].reset_index(drop=True),
+    fit_run(prep, run, model, epochs=epochs, device="cpu", records=(train[train.Year < last].reset_index(drop=True),
                                                                    train[train.Year == last].reset_index(drop=True)))
     return predict_records(run, store, test, "cpu")
 
@@ -59,7 +60,8 @@ if __name__ == "__main__":
             env_models[f"{m} {year}"] = f.env_model.summary()
         preds["two-stage GBLUP"], em = two_stage(store, train, test, G)
         env_models[f"two-stage GBLUP {year}"] = em.summary()
-        if a.neural: preds["gxe"] = neural_gxe(store, work/"prep", train, test, work/f"gxe_{year}", a.epochs)
+        if a.neural:
+            for m in ("gxe", "ensemble"): preds[m] = fit_like_hpm(store, work/"prep", train, test, work/f"{m}_{year}", a.epochs, m)
         for m, p in preds.items():
             s = ev.summarize(test.assign(pred=p))
             scores.setdefault(m, {})[str(int(year))] = {k: round(float(s[k]), 4) for k in ("mean_env_rmse", "mean_env_r", "env_bias_rms", "within_env_rmse")}
