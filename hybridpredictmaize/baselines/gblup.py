@@ -18,10 +18,11 @@ from ..core import HpmError, DataError, warn_dropped, write_json, read_json, mar
 from ..data.environments import env_location, env_year, env_meta
 from .kernels import _dosage_source, vanraden_grm, vanraden_cross, gaussian_kernel, gaussian_cross, check_kernel, _check_psd
 from .kernels import dominance_kernel, dominance_cross, kernel_names, store_kernels
+from .multienv import MIN_RECORDS, _check_y, fit_multi_env
+
 
 # %% auto #0
-__all__ = ['MIN_RECORDS', 'MARKER_KERNELS', 'GBLUP', 'fit_multi_env', 'reaction_features', 'StoreGBLUP', 'fit_store_gblup',
-           'load_store_gblup']
+__all__ = ['MARKER_KERNELS', 'GBLUP', 'reaction_features', 'StoreGBLUP', 'fit_store_gblup', 'load_store_gblup']
 
 # %% ../../nbs/40_baselines.gblup.ipynb #330b55b4
 def _blas_threads(n:int, small:int=1500):
@@ -135,21 +136,6 @@ def _maximise_reml(rot, n_grid:int=100, span:float=10.0):
     return (res.x, -res.fun) if -res.fun >= ll[i] else (grid[i], ll[i])
 
 # %% ../../nbs/40_baselines.gblup.ipynb #bfc09dea
-MIN_RECORDS = 5
-
-def _check_y(y, what="phenotypes"):
-    "y as float64, raising `DataError` at the first non-finite value or when there are too few records."
-    arr = np.asarray(y, dtype=np.float64).reshape(-1) if not isinstance(y, pd.Series) else y.to_numpy(dtype=np.float64)
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        i = int(np.argmax(bad)); label = y.index[i] if isinstance(y, pd.Series) else i
-        raise DataError(f"{what}: value {arr[i]} at index {label!r} is not finite ({int(bad.sum())} non-finite in all)",
-                        row=i, hint="drop records without a phenotype before fitting")
-    if len(arr) < MIN_RECORDS:
-        raise DataError(f"{what}: only {len(arr)} records, at least {MIN_RECORDS} are needed to estimate variance components")
-    if np.ptp(arr) == 0: raise DataError(f"{what}: all {len(arr)} values are equal ({arr[0]}), there is no variance to explain")
-    return arr
-
 def _align(X_or_K, y, precomputed):
     "Match a DataFrame of markers/kernel to a Series of phenotypes by id; returns (data, y, ids)."
     if not (isinstance(X_or_K, pd.DataFrame) and isinstance(y, pd.Series)): return X_or_K, y, None
@@ -382,190 +368,6 @@ def _predict_multi(self:GBLUP, X_or_K, fixed):
     if self.n_fixed_ and fixed is None: raise HpmError(f"this model was fitted with {self.n_fixed_} fixed covariates: pass `fixed` for the new individuals")
     X = _design(fixed, Kn[0].shape[0]) if self.n_fixed_ else np.ones((Kn[0].shape[0], 1))
     return X @ self.beta_ + sum(t * (K @ self.alpha_) for t, K in zip(w, Kn))
-
-# %% ../../nbs/40_baselines.gblup.ipynb #7a0aedf0
-class _Records:
-    "Index structure of (environment, hybrid) records and the products with the covariance blocks."
-    def __init__(self, G, K_E, h, e, m:int):
-        self.G, self.K_E, self.h, self.e, self.m = G, K_E, np.asarray(h), np.asarray(e), m
-        self.nh, self.N = G.shape[0], len(h)
-        self.lin = self.h * m + self.e
-        self.n_env = np.bincount(self.e, minlength=m).astype(np.float64)
-
-    def table(self, v):
-        "(n_h, m) table of `v` summed per (hybrid, environment) cell."
-        return np.bincount(self.lin, v, self.nh * self.m).reshape(self.nh, self.m)
-
-    def Ag(self, v): return (self.G @ np.bincount(self.h, v, self.nh))[self.h]
-    def Age(self, v): return (self.G @ self.table(v) @ self.K_E)[self.h, self.e]
-
-    def V(self, v, var):
-        out = var[0] * self.Ag(v) + var[2] * v
-        return out + var[1] * self.Age(v) if var[1] > 0 else out
-
-    def block(self, hk, k, var):
-        "The diagonal block of V of environment `k`, whose records are on hybrids `hk`."
-        return (var[0] + var[1] * self.K_E[k, k]) * self.G[np.ix_(hk, hk)] + var[2] * np.eye(len(hk))
-
-    def centre(self, v):
-        "Π v: v minus its environment mean."
-        return v - (np.bincount(self.e, v, self.m) / self.n_env)[self.e]
-
-# %% ../../nbs/40_baselines.gblup.ipynb #a36df36d
-def _mom_components(rec:_Records, y, gxe:bool=True):
-    "Method-of-moments (HE regression) variance components (σ²_g, σ²_ge, σ²_e), constrained non-negative."
-    G, K, h, e, m, N = rec.G, rec.K_E, rec.h, rec.e, rec.m, rec.N
-    r = rec.centre(y)
-    cnt = rec.table(np.ones(N))                     # (n_h, m) records per cell
-    S = cnt.T @ ((G * G) @ cnt)                     # (m, m): Σ G² over record pairs per environment pair
-    GC = G @ cnt
-    dG = np.diag(G)[h]
-    AO = [GC[h], GC[h] * K[e]]                      # A_k O: (N, m) for the g and ge components
-    O = np.zeros((N, m)); O[np.arange(N), e] = 1; AO.append(O)
-    def grouped(M): return np.add.reduceat(M[np.argsort(e, kind="stable")], np.r_[0, np.cumsum(rec.n_env)[:-1]].astype(int), axis=0)
-    OAO = [grouped(a) for a in AO]                  # Oᵀ A_k O: (m, m)
-    trAB = np.array([[S.sum(), (K * S).sum(), dG.sum()],
-                     [(K * S).sum(), (K * K * S).sum(), (np.diag(K)[e] * dG).sum()],
-                     [dG.sum(), (np.diag(K)[e] * dG).sum(), N]])
-    ninv = 1 / rec.n_env
-    T = np.empty((3, 3))
-    for k in range(3):
-        for l in range(3):
-            T[k, l] = trAB[k, l] - 2 * ((AO[k] * AO[l]).sum(0) * ninv).sum() + np.trace((ninv[:, None] * OAO[k]) @ (ninv[:, None] * OAO[l]))
-    s = np.bincount(h, r, rec.nh); R = rec.table(r)
-    b = np.array([s @ G @ s, (R * (G @ R @ K)).sum(), r @ r])
-    keep = [0, 1, 2] if gxe else [0, 2]
-    return _nonneg_quadratic(T, b, keep, floor=1e-8 * (r @ r) / N), T, b
-
-def _nonneg_quadratic(T, b, keep, floor):
-    "Minimise θᵀTθ − 2bᵀθ over θ ≥ 0 supported on `keep` (the residual variance, the last, forced to be ≥ floor)."
-    import itertools
-    best, best_val = None, np.inf
-    for k in range(1, len(keep) + 1):
-        for sub in itertools.combinations(keep, k):
-            if len(b) - 1 not in sub: continue
-            sub = list(sub)
-            try: th = np.linalg.solve(T[np.ix_(sub, sub)], b[sub])
-            except np.linalg.LinAlgError: continue
-            if (th < 0).any(): continue
-            full = np.zeros(len(b)); full[sub] = th
-            val = full @ T @ full - 2 * b @ full
-            if val < best_val: best, best_val = full, val
-    if best is None: best = np.zeros(len(b)); best[-1] = b[-1] / T[-1, -1]
-    best[-1] = max(best[-1], floor)
-    return best
-
-# %% ../../nbs/40_baselines.gblup.ipynb #87477b0b
-def _env_block_preconditioner(rec:_Records, var):
-    "Exact inverse of each environment's diagonal block of V, as Cholesky factors."
-    facs = []
-    for k in range(rec.m):
-        idx = np.flatnonzero(rec.e == k); hk = rec.h[idx]
-        Vk = rec.block(hk, k, var)
-        facs.append((idx, sla.cho_factor(Vk, lower=True, check_finite=False)))
-    def apply(v):
-        out = np.empty_like(v)
-        for idx, f in facs: out[idx] = sla.cho_solve(f, v[idx], check_finite=False)
-        return out
-    return apply
-
-def _projected_cg(rec:_Records, y, var, tol:float=1e-8, max_iter:int=2000):
-    "Solve ΠVΠ α = Πy with α in range(Π) by preconditioned CG; returns (α, iterations, relative residual)."
-    Minv = _env_block_preconditioner(rec, var)
-    A = lambda v: rec.centre(rec.V(rec.centre(v), var))
-    P = lambda v: rec.centre(Minv(rec.centre(v)))
-    b = rec.centre(np.asarray(y, dtype=np.float64)); nb = np.linalg.norm(b)
-    x = np.zeros_like(b)
-    if nb == 0: return x, 0, 0.0
-    r = b.copy(); z = P(r); p = z.copy(); rz = r @ z
-    for it in range(1, max_iter + 1):
-        Ap = A(p); step = rz / (p @ Ap)
-        x += step * p; r -= step * Ap
-        res = np.linalg.norm(r) / nb
-        if res <= tol: return x, it, res
-        z = P(r); rz_new = r @ z; p = z + (rz_new / rz) * p; rz = rz_new
-    warnings.warn(f"conjugate gradients stopped after {max_iter} iterations at relative residual {res:.2e}")
-    return x, max_iter, res
-
-def fit_multi_env(G,               # (n_h, n_h) genomic kernel of the hybrids in the records, or a list of kernels (G×E on the first)
-                  K_E,             # (m, m) environment kernel of the environments in the records
-                  hybrid,          # (N,) hybrid index of each record (rows of G)
-                  env,             # (N,) environment index of each record (rows of K_E)
-                  y,               # (N,) BLUEs
-                  gxe:bool=True,   # include the G×E term σ²_ge K_E ⊗ G
-                  var=None,        # (σ²_g, σ²_ge, σ²_e), with a list of kernels (σ²_1 … σ²_k, σ²_ge, σ²_e), instead of the moment estimates
-                  tol:float=1e-8,  # relative residual at which conjugate gradients stop
-                  max_iter:int=2000,
-                  gxe_iid:bool=False): # with `gxe`: also the i.i.d. G×E term σ²_gei I ⊗ G (estimated; `var`, if given, then has it before σ²_e)
-    "Environment BLUEs and hybrid / G×E BLUP weights of the multi-environment model (projected PCG)."
-    y = _check_y(y, "BLUEs")
-    m = int(K_E.shape[0])
-    multi, iid = isinstance(G, (list, tuple)), bool(gxe_iid and gxe)
-    Gs = [np.asarray(g, dtype=np.float64) for g in (G if multi else [G])]
-    k = len(Gs)
-    rec = (_MultiRecords(Gs, np.asarray(K_E, dtype=np.float64), hybrid, env, m, gxe_iid=iid) if multi or iid
-           else _Records(Gs[0], np.asarray(K_E, dtype=np.float64), hybrid, env, m))
-    if (rec.n_env == 0).any(): raise DataError(f"environment {int(np.argmin(rec.n_env))} of the kernel has no record")
-    mom = None
-    if var is None: var, T, b = (_mom_multi if multi or iid else _mom_components)(rec, y, gxe); mom = dict(T=T, b=b)
-    var = np.array(var, dtype=np.float64)
-    if iid and len(var) == k + 2: var = np.r_[var[:-1], 0.0, var[-1]]   # given without σ²_gei
-    if len(var) != k + 2 + iid: raise HpmError(f"var: expected {k + 2 + iid} components, got {len(var)}")
-    if not gxe: var[-2] = 0.0
-    alpha, n_iter, res = _projected_cg(rec, y, var, tol, max_iter)
-    resid = y - rec.V(alpha, var)                                   # = X β̂
-    beta = np.bincount(rec.e, resid, m) / rec.n_env
-    g_weights = (var[:k, None] if multi else var[0]) * np.bincount(rec.h, alpha, rec.nh)   # (k, n_h) with k kernels
-    return dict(var=np.r_[var[:k + 1], var[-1]], var_ge_iid=float(var[k + 1]) if iid else 0.0, alpha=alpha, beta=beta,
-                g_weights=g_weights, ge_weights=var[k] * rec.table(alpha), n_iter=n_iter, residual=res, mom=mom)
-
-# %% ../../nbs/40_baselines.gblup.ipynb #mm000002
-class _MultiRecords(_Records):
-    """`_Records` with several genomic kernels and G×E terms: V = Σ σ²ₖ Z Gₖ Zᵀ + σ²_ge (K_E ⊗ G₁) [+ σ²_gei (I ⊗ G₁)] + σ²ₑ I
-    on the records; `var` = (σ²₁ … σ²ₖ, σ²_ge[, σ²_gei], σ²ₑ)."""
-    def __init__(self, Gs, K_E, h, e, m:int, gxe_iid:bool=False):
-        super().__init__(Gs[0], K_E, h, e, m); self.Gs = Gs
-        self.K_Es = [K_E, np.eye(m)] if gxe_iid else [K_E]       # environment kernels of the G×E terms (on G₁)
-
-    def V(self, v, var):
-        k = len(self.Gs); s = np.bincount(self.h, v, self.nh)
-        out = sum(t * (G @ s)[self.h] for t, G in zip(var[:k], self.Gs)) + var[-1] * v
-        if any(t > 0 for t in var[k:-1]):
-            GA = self.G @ self.table(v)                            # (n_h, m)
-            for t, K in zip(var[k:-1], self.K_Es):
-                if t > 0: out = out + t * (GA @ K)[self.h, self.e]
-        return out
-
-    def block(self, hk, k, var):
-        "The diagonal block of V of environment `k`, whose records are on hybrids `hk`."
-        nk = len(self.Gs)
-        B = sum(t * G[np.ix_(hk, hk)] for t, G in zip(var[:nk], self.Gs))
-        B = B + sum(t * K[k, k] for t, K in zip(var[nk:-1], self.K_Es)) * self.G[np.ix_(hk, hk)]
-        B[np.diag_indices(len(hk))] += var[-1]
-        return B
-
-# %% ../../nbs/40_baselines.gblup.ipynb #mm000003
-def _mom_multi(rec:_MultiRecords, y, gxe:bool=True):
-    "Method-of-moments components (σ²₁ … σ²ₖ, σ²_ge[, σ²_gei], σ²_e) of `_MultiRecords`, constrained non-negative."
-    K, h, e, m, N = rec.K_E, rec.h, rec.e, rec.m, rec.N
-    r, cnt, ninv = rec.centre(y), rec.table(np.ones(N)), 1 / rec.n_env
-    comps = [(G, np.ones((m, m))) for G in rec.Gs] + [(rec.Gs[0], Ke) for Ke in rec.K_Es]   # (hybrid, environment) kernels of each Aₖ
-    O = np.zeros((N, m)); O[np.arange(N), e] = 1
-    AO = [(G @ cnt)[h] * Ke[e] for G, Ke in comps] + [O]                  # Aₖ O: (N, m)
-    diag = [np.diag(G)[h] * np.diag(Ke)[e] for G, Ke in comps] + [np.ones(N)]
-    C = len(comps) + 1
-    tr = np.empty((C, C)); tr[-1, -1] = N                                 # tr(Aₖ Aₗ)
-    for c in range(C - 1):
-        for d in range(C - 1): tr[c, d] = (comps[c][1] * comps[d][1] * (cnt.T @ ((comps[c][0] * comps[d][0]) @ cnt))).sum()
-        tr[c, -1] = tr[-1, c] = diag[c].sum()
-    def grouped(M): return np.add.reduceat(M[np.argsort(e, kind="stable")], np.r_[0, np.cumsum(rec.n_env)[:-1]].astype(int), axis=0)
-    OAO = [grouped(a) for a in AO]
-    T = np.array([[tr[k, l] - 2 * ((AO[k] * AO[l]).sum(0) * ninv).sum() + np.trace((ninv[:, None] * OAO[k]) @ (ninv[:, None] * OAO[l]))
-                   for l in range(C)] for k in range(C)])
-    R = rec.table(r)
-    b = np.array([(R * (G @ R @ Ke)).sum() for G, Ke in comps] + [r @ r])
-    keep = [c for c in range(C) if gxe or c < len(rec.Gs) or c == C - 1]
-    return _nonneg_quadratic(T, b, keep, floor=1e-8 * (r @ r) / N), T, b
 
 # %% ../../nbs/40_baselines.gblup.ipynb #b1a0e001
 from ..models.environment import EnvMeanModel, EnvScaler, env_features, fit_feature_scaler, block_weights
