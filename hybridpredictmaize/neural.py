@@ -23,8 +23,8 @@ import hybridpredictmaize
 
 # %% auto #0
 __all__ = ['ANCHOR_PANEL', 'RESIDUAL_SCALES', 'fit_config_to_store', 'store_signature', 'check_signature', 'build_model',
-           'choose_env_offset', 'record_offsets', 'fit_residual_base', 'refit_residual_base', 'residual_info',
-           'base_offsets', 'load_base', 'fit_neural', 'load_neural', 'predict_neural', 'anchor_shift',
+           'choose_env_offset', 'record_offsets', 'fit_residual_base', 'refit_residual_base', 'reset_residual',
+           'residual_info', 'base_offsets', 'load_base', 'fit_neural', 'load_neural', 'predict_neural', 'anchor_shift',
            'choose_residual_scale', 'set_residual_scale', 'GenotypeRegressor', 'fit_additive']
 
 # %% ../nbs/51_neural.ipynb #ecec0321
@@ -151,6 +151,13 @@ def refit_residual_base(store,             # the prepared store
     if recs is None: raise HpmError("no record with an observed yield to refit the base on")
     fit_store_gblup(store, recs, model="gblup-gxe").save(Path(run_dir)/"base_all")
     write_json(Path(run_dir)/"neural.json", {**info, "residual": {**info["residual"], "folder": "base_all", "refit_records": len(recs)}})
+
+def reset_residual(run_dir): # a residual run (anything else is left alone)
+    "Point a residual run back at its training-only base with its whole deviations, as its validation predictions need."
+    info = read_json(Path(run_dir)/"neural.json"); res = info.get("residual")
+    if not res: return
+    res = {k: v for k, v in res.items() if k not in ("scale", "scale_val_mean_env_rmse", "refit_records")}
+    write_json(Path(run_dir)/"neural.json", {**info, "residual": {**res, "folder": "base"}})
 
 ANCHOR_PANEL = 200   # training hybrids over which a residual network's deviations are centred in a new environment
 

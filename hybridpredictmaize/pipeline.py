@@ -126,6 +126,8 @@ class NeuralFamily:
         facts = {"model_config": cfg.to_dict(), "train_config": dataclasses.asdict(tcfg),
                  "training": {k: v for k, v in summary.items() if isinstance(v, (int, float, str, bool, type(None)))},
                  "env_offset": summary.get("env_offset"), "residual": residual}
+        from hybridpredictmaize.neural import reset_residual
+        reset_residual(run)   # a resumed run may hold a refitted base and a share from before: validate the network alone
         val_pred = NeuralFamily(self.name, self.opts).load(run).predict(store, val)   # before the base sees the validation year
         if residual and len(val):
             from hybridpredictmaize.neural import load_base, base_offsets, choose_residual_scale, set_residual_scale
