@@ -205,8 +205,13 @@ def _mom_multi(rec:_MultiRecords, y, gxe:bool=True):
     diag = [np.diag(G)[h] * np.diag(Ke)[e] for G, Ke in comps] + [np.ones(N)]
     C = len(comps) + 1
     tr = np.empty((C, C)); tr[-1, -1] = N                                 # tr(Aₖ Aₗ)
+    GG = {}                                                               # cntᵀ (Gᵢ ∘ Gⱼ) cnt, once per pair of hybrid kernels
+    def gg(A, B):
+        key = tuple(sorted((id(A), id(B))))
+        if key not in GG: GG[key] = cnt.T @ ((A * B) @ cnt)
+        return GG[key]
     for c in range(C - 1):
-        for d in range(C - 1): tr[c, d] = (comps[c][1] * comps[d][1] * (cnt.T @ ((comps[c][0] * comps[d][0]) @ cnt))).sum()
+        for d in range(C - 1): tr[c, d] = (comps[c][1] * comps[d][1] * gg(comps[c][0], comps[d][0])).sum()
         tr[c, -1] = tr[-1, c] = diag[c].sum()
     def grouped(M): return np.add.reduceat(M[np.argsort(e, kind="stable")], np.r_[0, np.cumsum(rec.n_env)[:-1]].astype(int), axis=0)
     OAO = [grouped(a) for a in AO]
