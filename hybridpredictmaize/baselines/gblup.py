@@ -22,7 +22,7 @@ from .multienv import MIN_RECORDS, _check_y, fit_multi_env
 
 
 # %% auto #0
-__all__ = ['MARKER_KERNELS', 'GBLUP', 'reaction_features', 'StoreGBLUP', 'fit_store_gblup', 'load_store_gblup']
+__all__ = ['MARKER_KERNELS', 'REML_BANDWIDTHS', 'GBLUP', 'reaction_features', 'StoreGBLUP', 'fit_store_gblup', 'load_store_gblup']
 
 # %% ../../nbs/40_baselines.gblup.ipynb #330b55b4
 def _blas_threads(n:int, small:int=1500):
@@ -172,7 +172,7 @@ class GBLUP(BaseEstimator, RegressorMixin):
                  kernel="vanraden",       # `vanraden`, `gaussian`, `dominance`, several joined by `+` or a list (multi-kernel), or `precomputed` (a kernel, or a list of kernels)
                  method:str="auto",       # `tridiagonal` (CPU default), `eigh` (full eigenvectors) or `torch` (GPU default)
                  device="cpu",            # torch device for marker kernels and `method="torch"`
-                 bandwidth=1.0,           # Gaussian kernel: h = bandwidth x median squared distance (a list: one Gaussian kernel each)
+                 bandwidth=1.0,           # Gaussian kernel: h = bandwidth x median squared distance (a list: one Gaussian kernel each; "reml": chosen by REML likelihood)
                  chunk_snps:int=4096,     # SNPs per block when building kernels from markers
                  n_grid:int=100,          # grid points over log δ before Brent refinement
                  psd_tol:float=1e-4):     # tolerated negative eigenvalue of the kernel, relative to the largest (float32 GRMs: ~1e-6)
@@ -185,7 +185,7 @@ class GBLUP(BaseEstimator, RegressorMixin):
         if self.kernel == "vanraden":
             K, self.freqs_, self.denom_ = vanraden_grm(X, return_freqs=True, **kw)
         elif self.kernel == "gaussian":
-            K, gp = gaussian_kernel(X, scale=self.bandwidth, return_params=True, **kw)
+            K, gp = gaussian_kernel(X, scale=1.0 if self.bandwidth == "reml" else self.bandwidth, return_params=True, **kw)
             self.freqs_, self.sq_, self.h_ = gp["freqs"], gp["sq"], gp["h"]
         else: raise HpmError(f"unknown kernel {self.kernel!r}: expected vanraden, gaussian or precomputed")
         src = _dosage_source(X)
@@ -213,7 +213,7 @@ def _align_many(Ks, y, precomputed):
     out = [_align(K, y, True) for K in Ks]
     return [o[0] for o in out], out[0][1], out[0][2]
 
-# %% ../../nbs/40_baselines.gblup.ipynb #039d1d4e
+# %% ../../nbs/40_baselines.gblup.ipynb #f65e82fa
 @patch
 def fit(self:GBLUP,
         X_or_K,        # markers (n, p) or, for `kernel="precomputed"`, the (n, n) kernel
@@ -224,6 +224,7 @@ def fit(self:GBLUP,
     if self.multi_: X_or_K, y, self.ids_ = _align_many(X_or_K, y, self.kernel == "precomputed")
     else: X_or_K, y, self.ids_ = _align(X_or_K, y, self.kernel == "precomputed")
     y = _check_y(y)
+    _check_bandwidth(self.bandwidth)
     if self.multi_: return self._fit_multi(X_or_K, y, fixed)
     K = self._kernel_train(X_or_K)
     if K.shape[0] != len(y):
@@ -231,6 +232,7 @@ def fit(self:GBLUP,
                         f"but there are {len(y)} phenotypes", hint="pass one phenotype per individual, in the same order")
     X = _design(fixed, len(y))
     self.n_fixed_ = X.shape[1] - 1
+    if self.kernel == "gaussian" and self.bandwidth == "reml": K = self._choose_bandwidth(K, y, X)
     rot = _Rotated(K, y, X, method=self._method(), device=self.device, psd_tol=self.psd_tol)
     t, self.loglik_ = _maximise_reml(rot, n_grid=self.n_grid)
     self.delta_ = math.exp(t)
@@ -244,6 +246,8 @@ def fit(self:GBLUP,
     self.eigvals_ = rot.lam
     return self
 
+
+# %% ../../nbs/40_baselines.gblup.ipynb #64444b39
 @patch
 def predict(self:GBLUP,
             X_or_K,       # markers of new individuals (m, p) or, precomputed, their kernel to the training set (m, n)
@@ -267,6 +271,29 @@ def predict(self:GBLUP,
     if self.n_fixed_ and fixed is None: raise HpmError(f"this model was fitted with {self.n_fixed_} fixed covariates: pass `fixed` for the new individuals")
     X = _design(fixed, Kn.shape[0]) if self.n_fixed_ else np.ones((Kn.shape[0], 1))
     return X @ self.beta_ + Kn @ self.alpha_
+
+
+# %% ../../nbs/40_baselines.gblup.ipynb #3efa9de5
+REML_BANDWIDTHS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0) # multiples of the median squared distance tried by `bandwidth="reml"`
+
+def _check_bandwidth(bw):
+    "A user's `bandwidth`: a positive number, a list of them, or \"reml\"."
+    if isinstance(bw, str) and bw == "reml": return
+    vals = np.atleast_1d(bw)
+    if vals.dtype.kind not in "iuf" or vals.size == 0 or not (vals > 0).all():
+        raise HpmError(f"GBLUP bandwidth must be a positive number, a list of positive numbers or 'reml', got {bw!r}")
+
+@patch
+def _choose_bandwidth(self:GBLUP, K1, y, X):
+    "The Gaussian kernel `K1^(1/s)` (h = s × median d²) of the `s` in `REML_BANDWIDTHS` with the highest REML likelihood."
+    lls = {}
+    for s in REML_BANDWIDTHS:
+        rot = _Rotated(K1 ** (1 / s), y, X, method=self._method(), device=self.device, psd_tol=self.psd_tol)
+        lls[s] = float(_maximise_reml(rot, n_grid=self.n_grid)[1])
+    self.bandwidth_, self.bandwidth_loglik_ = max(lls, key=lls.get), lls
+    self.h_ = self.h_ * self.bandwidth_
+    return K1 ** (1 / self.bandwidth_)
+
 
 # %% ../../nbs/40_baselines.gblup.ipynb #mk000002
 def _reml_terms(Ks, theta, y, X):
@@ -319,6 +346,7 @@ def _kernels_train(self:GBLUP, X):
         if name in MARKER_KERNELS:
             K, f, d = MARKER_KERNELS[name][0](X, return_freqs=True, **kw); p = dict(freqs=f, denom=d)
         elif name == "gaussian":     # one Gaussian kernel per bandwidth: kernel averaging (de los Campos et al. 2010)
+            if isinstance(self.bandwidth, str): raise HpmError("bandwidth='reml' chooses the bandwidth of a single Gaussian kernel: with several kernels give the bandwidth(s) as numbers")
             for bw in np.atleast_1d(self.bandwidth)[:-1]:
                 K, p = gaussian_kernel(X, scale=float(bw), return_params=True, **kw); self.kernel_params_.append((name, p)); out.append(K)
             K, p = gaussian_kernel(X, scale=float(np.atleast_1d(self.bandwidth)[-1]), return_params=True, **kw)
