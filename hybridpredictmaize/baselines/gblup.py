@@ -31,6 +31,7 @@ def _blas_threads(n:int, small:int=1500):
     import contextlib
     return threadpool_limits(1, user_api="blas") if n < small else contextlib.nullcontext()
 
+# %% ../../nbs/40_baselines.gblup.ipynb #f0fddc8f
 class _Tridiag:
     "K = Q T Qᵀ by Householder reduction (LAPACK dsytrd); applies Q and Qᵀ from the reflectors (blocked, as dormtr)."
     def __init__(self, K):
@@ -44,23 +45,27 @@ class _Tridiag:
         self.v = np.asfortranarray(v[1:, :n - 1])   # H(i) acts on rows i+1.. : the reflectors of a QR of rows 1..n-1
         self.eigvals = lapack.dsterf(self.d, self.e)[0] if n > 1 else self.d.copy()
 
-    def _apply(self, B, transpose):
-        B = np.asfortranarray(np.array(B, dtype=np.float64).reshape(self.n, -1))
-        if self.n < 2: return B
-        trans = "T" if transpose else "N"
-        lw = int(lapack.dormqr("L", trans, self.v, self.tau, B[1:], -1)[1][0])
-        B[1:], _, info = lapack.dormqr("L", trans, self.v, self.tau, B[1:], max(lw, 1))
-        if info != 0: raise HpmError(f"applying the Householder reflectors failed (LAPACK info {info})")
-        return B
-
-    def qt(self, B): return self._apply(B, True)    # Qᵀ B
-    def q(self, B): return self._apply(B, False)    # Q B
-
     def solve(self, delta, B):
         "(T + δI)⁻¹ B for B in the rotated basis (symmetric positive definite tridiagonal solve)."
         _, _, x, info = lapack.dptsv(self.d + delta, self.e.copy(), np.array(B, dtype=np.float64, order="F"))
         if info != 0: raise HpmError(f"K + {delta:.3g} I is not positive definite (LAPACK dptsv info {info})")
         return x
+
+# %% ../../nbs/40_baselines.gblup.ipynb #01f445fd
+@patch
+def _apply(self:_Tridiag, B, transpose):
+    B = np.asfortranarray(np.array(B, dtype=np.float64).reshape(self.n, -1))
+    if self.n < 2: return B
+    trans = "T" if transpose else "N"
+    lw = int(lapack.dormqr("L", trans, self.v, self.tau, B[1:], -1)[1][0])
+    B[1:], _, info = lapack.dormqr("L", trans, self.v, self.tau, B[1:], max(lw, 1))
+    if info != 0: raise HpmError(f"applying the Householder reflectors failed (LAPACK info {info})")
+    return B
+
+@patch
+def qt(self:_Tridiag, B): return self._apply(B, True)    # Qᵀ B
+@patch
+def q(self:_Tridiag, B): return self._apply(B, False)    # Q B
 
 # %% ../../nbs/40_baselines.gblup.ipynb #6a5e2c01
 class _Rotated:
@@ -86,35 +91,41 @@ class _Rotated:
         "(Λ + δI)⁻¹ Bt in the rotated basis."
         return self.tri.solve(delta, Bt) if self.method == "tridiagonal" else Bt / (self.lam + delta)[:, None]
 
-    def stats(self, delta):
-        "β, R = yᵀPy, log|XᵀH⁻¹X| and the rotated solves at `δ`."
-        W = self.solve(delta, self.Bt)
-        M = self.Bt.T @ W
-        Mxx, Mxy, Myy = M[1:, 1:], M[1:, 0], M[0, 0]
-        beta = np.linalg.solve(Mxx, Mxy)
-        return beta, Myy - Mxy @ beta, np.linalg.slogdet(Mxx)[1], W
+# %% ../../nbs/40_baselines.gblup.ipynb #62fb96a7
+@patch
+def stats(self:_Rotated, delta):
+    "β, R = yᵀPy, log|XᵀH⁻¹X| and the rotated solves at `δ`."
+    W = self.solve(delta, self.Bt)
+    M = self.Bt.T @ W
+    Mxx, Mxy, Myy = M[1:, 1:], M[1:, 0], M[0, 0]
+    beta = np.linalg.solve(Mxx, Mxy)
+    return beta, Myy - Mxy @ beta, np.linalg.slogdet(Mxx)[1], W
 
-    def loglik(self, log_delta):
-        "REML log-likelihood at `δ = exp(log_delta)`."
-        delta = math.exp(log_delta)
-        _, R, logdet_xhx, _ = self.stats(delta)
-        nq = self.n - self.q
-        if R <= 0: return -np.inf
-        return -0.5 * (nq * (math.log(2 * math.pi * R / nq) + 1) + np.log(self.lam + delta).sum() + logdet_xhx - self.logdet_xx)
+@patch
+def blup_weights(self:_Rotated, delta, beta, W):
+    "α = H⁻¹(y − Xβ) in the original basis."
+    wt = W[:, 0] - W[:, 1:] @ beta
+    return self.tri.q(wt)[:, 0] if self.method == "tridiagonal" else self.U @ wt
 
-    def dloglik(self, log_delta):
-        "Derivative of the REML log-likelihood with respect to log δ: δ · (−½)[tr P − (n−q) yᵀP²y / yᵀPy]."
-        delta = math.exp(log_delta)
-        beta, R, _, W = self.stats(delta)
-        Wx = W[:, 1:]
-        trP = (1 / (self.lam + delta)).sum() - np.trace(np.linalg.solve(self.Bt[:, 1:].T @ Wx, Wx.T @ Wx))
-        Py = W[:, 0] - Wx @ beta
-        return -0.5 * delta * (trP - (self.n - self.q) * (Py @ Py) / R)
+# %% ../../nbs/40_baselines.gblup.ipynb #194b2d30
+@patch
+def loglik(self:_Rotated, log_delta):
+    "REML log-likelihood at `δ = exp(log_delta)`."
+    delta = math.exp(log_delta)
+    _, R, logdet_xhx, _ = self.stats(delta)
+    nq = self.n - self.q
+    if R <= 0: return -np.inf
+    return -0.5 * (nq * (math.log(2 * math.pi * R / nq) + 1) + np.log(self.lam + delta).sum() + logdet_xhx - self.logdet_xx)
 
-    def blup_weights(self, delta, beta, W):
-        "α = H⁻¹(y − Xβ) in the original basis."
-        wt = W[:, 0] - W[:, 1:] @ beta
-        return self.tri.q(wt)[:, 0] if self.method == "tridiagonal" else self.U @ wt
+@patch
+def dloglik(self:_Rotated, log_delta):
+    "Derivative of the REML log-likelihood with respect to log δ: δ · (−½)[tr P − (n−q) yᵀP²y / yᵀPy]."
+    delta = math.exp(log_delta)
+    beta, R, _, W = self.stats(delta)
+    Wx = W[:, 1:]
+    trP = (1 / (self.lam + delta)).sum() - np.trace(np.linalg.solve(self.Bt[:, 1:].T @ Wx, Wx.T @ Wx))
+    Py = W[:, 0] - Wx @ beta
+    return -0.5 * delta * (trP - (self.n - self.q) * (Py @ Py) / R)
 
 # %% ../../nbs/40_baselines.gblup.ipynb #79e742dd
 def _maximise_reml(rot, n_grid:int=100, span:float=10.0):
@@ -179,24 +190,29 @@ class GBLUP(BaseEstimator, RegressorMixin):
         self.kernel, self.method, self.device, self.bandwidth = kernel, method, device, bandwidth
         self.chunk_snps, self.n_grid, self.psd_tol = chunk_snps, n_grid, psd_tol
 
-    def _kernel_train(self, X):
-        if self.kernel == "precomputed": return check_kernel(X, psd=False)
-        kw = dict(chunk_snps=self.chunk_snps, device=self.device)
-        if self.kernel == "vanraden":
-            K, self.freqs_, self.denom_ = vanraden_grm(X, return_freqs=True, **kw)
-        elif self.kernel == "gaussian":
-            K, gp = gaussian_kernel(X, scale=1.0 if self.bandwidth == "reml" else self.bandwidth, return_params=True, **kw)
-            self.freqs_, self.sq_, self.h_ = gp["freqs"], gp["sq"], gp["h"]
-        else: raise HpmError(f"unknown kernel {self.kernel!r}: expected vanraden, gaussian or precomputed")
-        src = _dosage_source(X)
-        self.X_fit_ = src if isinstance(src, np.ndarray) else None   # a reference (memmaps stay on disk), not a copy
-        return K
+# %% ../../nbs/40_baselines.gblup.ipynb #c95c5906
+@patch
+def _kernel_train(self:GBLUP, X):
+    "The training kernel of a single-kernel fit (and what its cross block needs)."
+    if self.kernel == "precomputed": return check_kernel(X, psd=False)
+    kw = dict(chunk_snps=self.chunk_snps, device=self.device)
+    if self.kernel == "vanraden":
+        K, self.freqs_, self.denom_ = vanraden_grm(X, return_freqs=True, **kw)
+    elif self.kernel == "gaussian":
+        K, gp = gaussian_kernel(X, scale=1.0 if self.bandwidth == "reml" else self.bandwidth, return_params=True, **kw)
+        self.freqs_, self.sq_, self.h_ = gp["freqs"], gp["sq"], gp["h"]
+    else: raise HpmError(f"unknown kernel {self.kernel!r}: expected vanraden, gaussian or precomputed")
+    src = _dosage_source(X)
+    self.X_fit_ = src if isinstance(src, np.ndarray) else None   # a reference (memmaps stay on disk), not a copy
+    return K
 
-    def _method(self):
-        if self.method != "auto": return self.method
-        if str(self.device) == "cpu": return "tridiagonal"
-        from hybridpredictmaize.core import pick_device
-        return "torch" if pick_device(self.device).type == "cuda" else "tridiagonal"
+@patch
+def _method(self:GBLUP):
+    "The REML method: `method`, or for `auto` tridiagonal on the CPU and torch on a GPU."
+    if self.method != "auto": return self.method
+    if str(self.device) == "cpu": return "tridiagonal"
+    from hybridpredictmaize.core import pick_device
+    return "torch" if pick_device(self.device).type == "cuda" else "tridiagonal"
 
 # %% ../../nbs/40_baselines.gblup.ipynb #mk000008
 MARKER_KERNELS = {"vanraden": (vanraden_grm, vanraden_cross), "dominance": (dominance_kernel, dominance_cross)}
@@ -214,6 +230,23 @@ def _align_many(Ks, y, precomputed):
     return [o[0] for o in out], out[0][1], out[0][2]
 
 # %% ../../nbs/40_baselines.gblup.ipynb #f65e82fa
+@patch
+def _fit_kernel(self:GBLUP, K, y, X):
+    "REML on the eigen-reduction of one training kernel `K`, then β̂, the variance components and the BLUP weights."
+    rot = _Rotated(K, y, X, method=self._method(), device=self.device, psd_tol=self.psd_tol)
+    t, self.loglik_ = _maximise_reml(rot, n_grid=self.n_grid)
+    self.delta_ = math.exp(t)
+    beta, R, _, W = rot.stats(self.delta_)
+    self.beta_ = beta
+    self.var_g_ = R / (len(y) - X.shape[1])
+    self.var_e_ = self.delta_ * self.var_g_
+    self.h2_ = self.var_g_ / (self.var_g_ + self.var_e_)
+    self.alpha_ = rot.blup_weights(self.delta_, beta, W)
+    self.u_ = (y - X @ beta) - self.delta_ * self.alpha_
+    self.eigvals_ = rot.lam
+    return self
+
+# %% ../../nbs/40_baselines.gblup.ipynb #c219b8de
 @patch
 def fit(self:GBLUP,
         X_or_K,        # markers (n, p) or, for `kernel="precomputed"`, the (n, n) kernel
@@ -233,19 +266,7 @@ def fit(self:GBLUP,
     X = _design(fixed, len(y))
     self.n_fixed_ = X.shape[1] - 1
     if self.kernel == "gaussian" and self.bandwidth == "reml": K = self._choose_bandwidth(K, y, X)
-    rot = _Rotated(K, y, X, method=self._method(), device=self.device, psd_tol=self.psd_tol)
-    t, self.loglik_ = _maximise_reml(rot, n_grid=self.n_grid)
-    self.delta_ = math.exp(t)
-    beta, R, _, W = rot.stats(self.delta_)
-    self.beta_ = beta
-    self.var_g_ = R / (len(y) - X.shape[1])
-    self.var_e_ = self.delta_ * self.var_g_
-    self.h2_ = self.var_g_ / (self.var_g_ + self.var_e_)
-    self.alpha_ = rot.blup_weights(self.delta_, beta, W)
-    self.u_ = (y - X @ beta) - self.delta_ * self.alpha_
-    self.eigvals_ = rot.lam
-    return self
-
+    return self._fit_kernel(K, y, X)
 
 # %% ../../nbs/40_baselines.gblup.ipynb #64444b39
 @patch
@@ -439,6 +460,57 @@ class StoreGBLUP:
                 f"var_g={self.var[0]:.3g}, var_ge={self.var[1]:.3g}, var_e={self.var[2]:.3g})")
 
 # %% ../../nbs/40_baselines.gblup.ipynb #d5be6b7a
+def _genotyped_records(geno, train_records):
+    "The training records whose hybrid is genotyped (the others dropped with a warning) and their genotype rows."
+    hi = np.asarray(geno.index(list(train_records.Hybrid)), dtype=np.int64)
+    warn_dropped(int((hi < 0).sum()), "training records", "their hybrid has no genotype in the store")
+    rec = train_records[hi >= 0].reset_index(drop=True); hi = hi[hi >= 0]
+    if len(rec) < MIN_RECORDS: raise DataError(f"training records: only {len(rec)} records with a genotyped hybrid")
+    return rec, hi
+
+def _hybrid_kernels(geno, names, kernel, grm, chunk_snps, device):
+    "The hybrid kernels over all the store's genotype rows: the precomputed `grm` (checked) or built in SNP blocks."
+    if grm is None:
+        if names == ("vanraden",): return [vanraden_grm(geno, chunk_snps=chunk_snps, device=device)]
+        if names == ("gaussian",): return [gaussian_kernel(geno, chunk_snps=chunk_snps, device=device)]
+        return store_kernels(geno, names, chunk_snps=chunk_snps, device=device)
+    Gs = [check_kernel(g, "grm", psd=False) for g in (grm if isinstance(grm, (list, tuple)) else [grm])]
+    for G_all in Gs:
+        if G_all.shape[0] != len(geno.ids):
+            raise DataError(f"grm: {G_all.shape[0]} rows but the store has {len(geno.ids)} genotyped hybrids",
+                            hint="pass the kernel over all the store's genotype rows, in their order")
+    if len(Gs) != len(names): raise HpmError(f"grm: {len(Gs)} kernel(s) given for the {len(names)} named by kernel={kernel!r}")
+    return Gs
+
+# %% ../../nbs/40_baselines.gblup.ipynb #3ca6f311
+def _genetic_values(Gs, fit, tr_h, W=None):
+    "Genomic values of every genotyped hybrid and, with the reaction-norm features `W`, their G×E loadings; both centred on the training hybrids."
+    G_cross = Gs[0][:, tr_h]
+    g_hat = sum(G[:, tr_h] @ w for G, w in zip(Gs, fit["g_weights"])) if len(Gs) > 1 else G_cross @ fit["g_weights"]
+    g_hat = g_hat - g_hat[tr_h].mean()                                 # centred on the training hybrids
+    ge_feat = (G_cross @ fit["ge_weights"]) @ W if W is not None else None
+    if ge_feat is not None: ge_feat = ge_feat - ge_feat[tr_h].mean(0)   # G×E re-ranks hybrids: no shift of a new Env's mean
+    return g_hat, ge_feat
+
+def _fit_info(rec, tr_h, train_envs, fit, kernel, W, env_model)->dict:
+    "What `StoreGBLUP.info` records of a fit (sizes, solver, kernel, the environment model chosen and its LOYO RMSE)."
+    return dict(n_records=len(rec), n_train_hybrids=len(tr_h), n_train_envs=len(train_envs), cg_iterations=fit["n_iter"],
+                cg_residual=fit["residual"], kernel=kernel, n_env_features=int(W.shape[1]),
+                env_model=env_model.chosen_, env_model_loyo_rmse=float(env_model.loyo_.loc[env_model.chosen_, "rmse"]),
+                env_model_cv_by=env_model.cv_by_, var_ge_iid=fit["var_ge_iid"])
+
+def _reaction_inputs(store, train_envs):
+    "The covariate scaler fitted on the training environments, its block weights and their reaction-norm features."
+    scaler, blocks = fit_feature_scaler(store, train_envs)
+    scale = block_weights(len(scaler.columns), blocks)
+    return scaler, scale, reaction_features(store, train_envs, scaler, scale)
+
+def _env_blues(rec, hi, e_local, g_hat, ge_feat, W):
+    "Each training environment's mean of its records net of their genetic values, in environment order."
+    genetic = g_hat[hi] + ((ge_feat[hi] * W[e_local]).sum(1) if ge_feat is not None else 0.0)
+    return pd.Series(rec.Yield_Mg_ha.to_numpy() - genetic).groupby(e_local).mean().sort_index().to_numpy()
+
+# %% ../../nbs/40_baselines.gblup.ipynb #2755951b
 def fit_store_gblup(store,                    # a prepared store (`open_store`) or an object with the same attributes
                     train_records,            # training records: Env, Hybrid, Yield_Mg_ha (BLUEs)
                     model:str="gblup",        # `gblup` (environments + G) or `gblup-gxe` (+ G×E reaction norm)
@@ -455,43 +527,21 @@ def fit_store_gblup(store,                    # a prepared store (`open_store`) 
     if model not in ("gblup", "gblup-gxe"): raise HpmError(f"unknown gBLUP model {model!r}: expected 'gblup' or 'gblup-gxe'")
     _check_records(train_records, True, "training records")
     geno = store.genotypes
-    hi = np.asarray(geno.index(list(train_records.Hybrid)), dtype=np.int64)
-    warn_dropped(int((hi < 0).sum()), "training records", "their hybrid has no genotype in the store")
-    rec = train_records[hi >= 0].reset_index(drop=True); hi = hi[hi >= 0]
-    if len(rec) < MIN_RECORDS: raise DataError(f"training records: only {len(rec)} records with a genotyped hybrid")
+    rec, hi = _genotyped_records(geno, train_records)
     train_envs = list(pd.Index(rec.Env).unique())
-    scaler, blocks = fit_feature_scaler(store, train_envs)
-    scale = block_weights(len(scaler.columns), blocks)
-    W = reaction_features(store, train_envs, scaler, scale)
+    scaler, scale, W = _reaction_inputs(store, train_envs)
     names = kernel_names(kernel)
-    if grm is not None:
-        Gs = [check_kernel(g, "grm", psd=False) for g in (grm if isinstance(grm, (list, tuple)) else [grm])]
-        for G_all in Gs:
-            if G_all.shape[0] != len(geno.ids):
-                raise DataError(f"grm: {G_all.shape[0]} rows but the store has {len(geno.ids)} genotyped hybrids",
-                                hint="pass the kernel over all the store's genotype rows, in their order")
-        if len(Gs) != len(names): raise HpmError(f"grm: {len(Gs)} kernel(s) given for the {len(names)} named by kernel={kernel!r}")
-    elif names == ("vanraden",): Gs = [vanraden_grm(geno, chunk_snps=chunk_snps, device=device)]
-    elif names == ("gaussian",): Gs = [gaussian_kernel(geno, chunk_snps=chunk_snps, device=device)]
-    else: Gs = store_kernels(geno, names, chunk_snps=chunk_snps, device=device)
+    Gs = _hybrid_kernels(geno, names, kernel, grm, chunk_snps, device)
     multi = len(Gs) > 1
     tr_h, h_local = np.unique(hi, return_inverse=True)
     e_local = pd.Index(train_envs).get_indexer(rec.Env)
     K_E = W @ W.T
     fit = fit_multi_env([G[np.ix_(tr_h, tr_h)] for G in Gs] if multi else Gs[0][np.ix_(tr_h, tr_h)], K_E, h_local, e_local, rec.Yield_Mg_ha.to_numpy(),
                         gxe=model == "gblup-gxe", var=var, tol=tol, max_iter=max_iter, gxe_iid=gxe_iid)
-    G_cross = Gs[0][:, tr_h]
-    g_hat = sum(G[:, tr_h] @ w for G, w in zip(Gs, fit["g_weights"])) if multi else G_cross @ fit["g_weights"]
-    g_hat = g_hat - g_hat[tr_h].mean()                                 # centred on the training hybrids
-    ge_feat = (G_cross @ fit["ge_weights"]) @ W if model == "gblup-gxe" else None
-    if ge_feat is not None: ge_feat = ge_feat - ge_feat[tr_h].mean(0)   # G×E re-ranks hybrids: no shift of a new Env's mean
-    genetic = g_hat[hi] + ((ge_feat[hi] * W[e_local]).sum(1) if ge_feat is not None else 0.0)
-    env_mean = pd.Series(rec.Yield_Mg_ha.to_numpy() - genetic).groupby(e_local).mean().sort_index().to_numpy()
+    g_hat, ge_feat = _genetic_values(Gs, fit, tr_h, W if model == "gblup-gxe" else None)
+    env_mean = _env_blues(rec, hi, e_local, g_hat, ge_feat, W)
     env_model = (env_model or EnvMeanModel()).fit(store, env_means=pd.Series(env_mean, index=train_envs))
-    info = dict(n_records=len(rec), n_train_hybrids=len(tr_h), n_train_envs=len(train_envs), cg_iterations=fit["n_iter"],
-                cg_residual=fit["residual"], kernel=kernel, n_env_features=int(W.shape[1]),
-                env_model=env_model.chosen_, env_model_loyo_rmse=float(env_model.loyo_.loc[env_model.chosen_, "rmse"]),
-                env_model_cv_by=env_model.cv_by_, var_ge_iid=fit["var_ge_iid"])
+    info = _fit_info(rec, tr_h, train_envs, fit, kernel, W, env_model)
     var = fit["var"]
     if multi: info["kernel_var"] = dict(zip(names, map(float, var[:-2]))); var = np.r_[var[:-2].sum(), var[-2:]]   # σ²_g: their sum
     return StoreGBLUP(model, list(geno.ids), g_hat, ge_feat, train_envs, env_mean, scaler, scale, env_model, var, info)
@@ -511,6 +561,7 @@ def env_means(self:StoreGBLUP,
         out[unseen] = self.env_model.predict(store, new)
     return out
 
+# %% ../../nbs/40_baselines.gblup.ipynb #472dff69
 @patch
 def predict(self:StoreGBLUP,
             store,     # the store holding the environments' covariates and weather
@@ -530,6 +581,7 @@ def predict(self:StoreGBLUP,
         pred += np.where(known, (self.ge_feat[p] * Wr).sum(1), 0.0)
     return pred
 
+# %% ../../nbs/40_baselines.gblup.ipynb #448eb04b
 @patch
 def save(self:StoreGBLUP, path): # the folder to write (created if needed)
     "Write the fitted model to folder `path` (`gblup.npz` + `gblup.json`, then a completion marker)."
@@ -544,6 +596,7 @@ def save(self:StoreGBLUP, path): # the folder to write (created if needed)
     mark_complete(path, dict(model=self.model))
     return path
 
+# %% ../../nbs/40_baselines.gblup.ipynb #55511418
 def load_store_gblup(path): # a folder written by `StoreGBLUP.save`
     "Load a fitted store gBLUP (no pickle)."
     path = Path(path)

@@ -23,6 +23,7 @@ def _dosage_source(genotypes):
     if isinstance(genotypes, pd.DataFrame): genotypes = genotypes.to_numpy()
     return genotypes
 
+# %% ../../nbs/41_baselines.kernels.ipynb #54d7e69c
 def _check_block(block, col0:int, what:str="markers"):
     "Raise `DataError` at the first dosage that is not finite, not -1 (missing) and not in [0, 2]."
     block = np.asarray(block)
@@ -43,6 +44,7 @@ def _check_block(block, col0:int, what:str="markers"):
                         column=int(col0 + c), hint="code genotypes as the count of the alternative allele, -1 when missing")
     return block
 
+# %% ../../nbs/41_baselines.kernels.ipynb #cf8f6922
 def _blocks(genotypes,              # (n, p) array or memmap, object with `.dosage`, or an iterable of (n, chunk) blocks
             chunk_snps:int=4096,    # SNP columns per block when slicing an array
             what:str="markers"):    # name used in error messages
@@ -199,6 +201,42 @@ def _prepared(a, b, freqs, chunk_snps:int, use_int:bool, dtype:str):
         yield blk.shape[1], f, (da, db, c, ra, rb, zta, ztb), None
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fb
+def _product_device(device, dtype:str):
+    "(use torch?, torch device, torch dtype) of the float block products: torch only off the CPU, or for a given `torch.device`."
+    if isinstance(device, str) and device == "cpu": return False, None, None
+    import torch
+    from hybridpredictmaize.core import pick_device
+    dev = device if isinstance(device, torch.device) else pick_device(device)
+    return isinstance(device, torch.device) or dev.type != "cpu", dev, (torch.float32 if dtype == "float32" else torch.float64)
+
+def _check_cross_memory(a, b):
+    "Stop before any block is read when the dense sums (int32 + float64, + float64 for SNPs with missing calls) would not fit."
+    n_a = getattr(_dosage_source(a), "shape", (None,))[0]
+    n_b = n_a if b is None else getattr(_dosage_source(b), "shape", (None,))[0]
+    if n_a is not None and n_b is not None:
+        check_memory(int(n_a) * int(n_b) * 20, f"a dense {n_a:,} x {n_b:,} kernel",
+                     "build the kernel on fewer individuals (e.g. only the hybrids in the records), or pass a precomputed one")
+
+# %% ../../nbs/41_baselines.kernels.ipynb #dacdc24a
+class _FloatCross:
+    "Float block products `Z_a Z_bᵀ` summed in float64 (numpy on the CPU, torch elsewhere), with the squared row norms."
+    def __init__(self, use_torch:bool, dev=None, tdt=None):
+        self.use_torch, self.dev, self.tdt, self.acc, self.sq_a, self.sq_b = use_torch, dev, tdt, None, 0.0, 0.0
+    def add(self, za, zb): # centred blocks of the rows and of the columns (None: the rows with themselves)
+        if self.use_torch:
+            ta = _to_torch(za, self.dev, self.tdt); tb = ta if zb is None else _to_torch(zb, self.dev, self.tdt)
+            prod = (ta @ tb.T).double()
+            self.acc = prod if self.acc is None else self.acc.add_(prod)
+        else:
+            prod = za @ (za if zb is None else zb).T
+            if self.acc is None: self.acc = prod.astype(np.float64)
+            else: self.acc += prod
+        self.sq_a = self.sq_a + (za * za).sum(1, dtype=np.float64)
+        if zb is not None: self.sq_b = self.sq_b + (zb * zb).sum(1, dtype=np.float64)
+    def sums(self): # (cross, sq_a, sq_b) as numpy
+        return (self.acc.cpu().numpy() if self.use_torch else self.acc), self.sq_a, self.sq_b
+
+# %% ../../nbs/41_baselines.kernels.ipynb #4e622348
 def cross_products(a,                    # dosages of the rows (see `_blocks` for what is accepted)
                    b=None,               # dosages of the columns (same SNPs); None for `a` with itself
                    freqs=None,           # allele frequencies to centre with; None = computed from `a`, block by block
@@ -206,21 +244,11 @@ def cross_products(a,                    # dosages of the rows (see `_blocks` fo
                    device="cpu",         # `cpu`, `cuda`, `auto`... (torch device for the products)
                    dtype:str="float32"): # precision of the float block products (`float32` or `float64`); sums are float64
     "Centred cross-products `Z_a Z_bᵀ` summed over SNP blocks, with the allele frequencies and `Σ 2p(1-p)`."
-    use_torch = not (isinstance(device, str) and device == "cpu")
-    if use_torch:          # torch only off the CPU, or when given a `torch.device` (which then is used even if it is the CPU)
-        import torch
-        from hybridpredictmaize.core import pick_device
-        dev = device if isinstance(device, torch.device) else pick_device(device)
-        use_torch = isinstance(device, torch.device) or dev.type != "cpu"
-        tdt = torch.float32 if dtype == "float32" else torch.float64
+    use_torch, dev, tdt = _product_device(device, dtype)
+    _check_cross_memory(a, b)
     src = _dosage_source(a)
-    n_a = getattr(src, "shape", (None,))[0]
-    n_b = n_a if b is None else getattr(_dosage_source(b), "shape", (None,))[0]
-    if n_a is not None and n_b is not None:   # int32 + float64 sums (+ float64 for SNPs with missing calls), before any block is read
-        check_memory(int(n_a) * int(n_b) * 20, f"a dense {n_a:,} x {n_b:,} kernel",
-                     "build the kernel on fewer individuals (e.g. only the hybrids in the records), or pass a precomputed one")
     total = -(-src.shape[1] // chunk_snps) if isinstance(src, np.ndarray) and src.ndim == 2 else None
-    ic, acc, sq_a, sq_b, all_freqs = None, None, 0.0, 0.0, []
+    ic, fc, all_freqs = None, _FloatCross(use_torch, dev, tdt), []
     blocks = _prefetch(_prepared(a, b, freqs, chunk_snps, not use_torch, dtype))
     for k, f, ints, floats in progress(blocks, desc="kernel", total=total, unit="block", leave=False):
         all_freqs.append(f)
@@ -228,19 +256,8 @@ def cross_products(a,                    # dosages of the rows (see `_blocks` fo
             da, db = ints[:2]
             if ic is None: ic = _IntCross(len(da), len(da) if db is None else len(db), db is None)
             ic.add(*ints)
-        if floats is None: continue
-        za, zb = floats
-        if use_torch:
-            ta = _to_torch(za, dev, tdt); tb = ta if zb is None else _to_torch(zb, dev, tdt)
-            prod = (ta @ tb.T).double()
-            acc = prod if acc is None else acc.add_(prod)
-        else:
-            prod = za @ (za if zb is None else zb).T
-            if acc is None: acc = prod.astype(np.float64)
-            else: acc += prod
-        sq_a = sq_a + (za * za).sum(1, dtype=np.float64)
-        if zb is not None: sq_b = sq_b + (zb * zb).sum(1, dtype=np.float64)
-    if use_torch: acc = acc.cpu().numpy()
+        if floats is not None: fc.add(*floats)
+    acc, sq_a, sq_b = fc.sums()
     cross = acc
     if ic is not None:
         cross, ia, ib = ic.result()
@@ -294,6 +311,7 @@ def gaussian_kernel(genotypes,          # (n, p) dosages, as for `vanraden_grm`
     K = np.exp(-d2 / h)
     return (K, dict(freqs=cp["freqs"], sq=cp["sq_a"], h=h)) if return_params else K
 
+# %% ../../nbs/41_baselines.kernels.ipynb #ac92826f
 def gaussian_cross(new,                 # dosages of the new individuals (same SNPs, same order)
                    train,               # dosages of the training individuals
                    freqs,               # training allele frequencies (from `gaussian_kernel(..., return_params=True)`)
@@ -477,6 +495,7 @@ def check_kernel(K,                   # the (n, n) kernel
     if psd: _check_psd(sla.eigvalsh(K), name, psd_tol)
     return K
 
+# %% ../../nbs/41_baselines.kernels.ipynb #dbc587dc
 def _check_psd(eigvals, name, psd_tol=1e-4):
     lo, hi = float(np.min(eigvals)), float(np.max(eigvals))
     if lo < -psd_tol * max(hi, 1e-300):
