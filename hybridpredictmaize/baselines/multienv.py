@@ -87,6 +87,7 @@ def _mom_components(rec:_Records, y, gxe:bool=True):
     keep = [0, 1, 2] if gxe else [0, 2]
     return _nonneg_quadratic(T, b, keep, floor=1e-8 * (r @ r) / N), T, b
 
+# %% ../../nbs/42_baselines.multienv.ipynb #80a50ced
 def _nonneg_quadratic(T, b, keep, floor):
     "Minimise θᵀTθ − 2bᵀθ over θ ≥ 0 supported on `keep` (the residual variance, the last, forced to be ≥ floor)."
     import itertools
@@ -119,6 +120,7 @@ def _env_block_preconditioner(rec:_Records, var):
         return out
     return apply
 
+# %% ../../nbs/42_baselines.multienv.ipynb #0b915bdf
 def _projected_cg(rec:_Records, y, var, tol:float=1e-8, max_iter:int=2000):
     "Solve ΠVΠ α = Πy with α in range(Π) by preconditioned CG; returns (α, iterations, relative residual)."
     Minv = _env_block_preconditioner(rec, var)
@@ -137,6 +139,7 @@ def _projected_cg(rec:_Records, y, var, tol:float=1e-8, max_iter:int=2000):
     warnings.warn(f"conjugate gradients stopped after {max_iter} iterations at relative residual {res:.2e}")
     return x, max_iter, res
 
+# %% ../../nbs/42_baselines.multienv.ipynb #79046064
 def fit_multi_env(G,               # (n_h, n_h) genomic kernel of the hybrids in the records, or a list of kernels (G×E on the first)
                   K_E,             # (m, m) environment kernel of the environments in the records
                   hybrid,          # (N,) hybrid index of each record (rows of G)
