@@ -548,6 +548,15 @@ def _run_summary(prog:dict, model:nn.Module)->dict: # the loop's final progress,
             "weights_sha256": weights_sha256(model), "log": log}
 
 # %% ../nbs/50_train.ipynb #1962c81e
+def _loop_setup(model:nn.Module, cfg:TrainConfig, ctx:DistContext)->tuple: # the model, training settings, the process
+    "Seed, move the model to the device; returns its optimizer, the autocast dtype and the fp16 gradient scaler."
+    seed_everything(cfg.seed)
+    model.to(ctx.device)
+    opt = make_optimizer(model, cfg)
+    amp = resolve_amp(cfg.amp, ctx.device)
+    return opt, amp, torch.amp.GradScaler(ctx.device.type, enabled=amp == torch.float16)
+
+# %% ../nbs/50_train.ipynb #ef7e10e4
 def train_loop(model:nn.Module,               # the model (not yet wrapped in DDP)
                train_ds:Dataset,              # training items (batch dicts with `y`)
                val_ds:Dataset|None,           # validation items, or None (no early stopping)
@@ -564,11 +573,7 @@ def train_loop(model:nn.Module,               # the model (not yet wrapped in DD
               )->dict:
     "Train `model` with early stopping on the validation mean per-Env RMSE; returns the run summary."
     ctx, run_dir = ctx or DistContext(), Path(run_dir)
-    seed_everything(cfg.seed)
-    model.to(ctx.device)
-    opt = make_optimizer(model, cfg)
-    amp = resolve_amp(cfg.amp, ctx.device)
-    scaler = torch.amp.GradScaler(ctx.device.type, enabled=amp == torch.float16)
+    opt, amp, scaler = _loop_setup(model, cfg, ctx)
     base = {"model_config": model_config or {}, "train_config": asdict(cfg), "target_scaler": asdict(y_scaler), **(extra or {})}
     prog, y_scaler = _resume_progress(resume_state(run_dir, model, opt, resume, model_config or {}), cfg, scaler, y_scaler, base)
     ddp = _wrap_ddp(model, ctx)
