@@ -15,6 +15,7 @@ import pandas as pd
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from .core import HpmError, warn_dropped, seed_everything, pick_device, write_json, read_json, mark_complete, is_complete
 from .evaluate import summarize
 from .train import (TrainConfig, TargetScaler, DistContext, dist_setup, dist_cleanup, resolve_amp, make_optimizer,
@@ -138,6 +139,7 @@ def fit_residual_base(store,                # the prepared store
     base.save(folder)
     return base
 
+# %% ../nbs/51_neural.ipynb #3d04d4ff
 def refit_residual_base(store,             # the prepared store
                         records:pd.DataFrame, # training and validation records: Env, Hybrid, Yield_Mg_ha
                         run_dir,           # a finished residual run (`fit_neural(residual=True)`)
@@ -152,6 +154,7 @@ def refit_residual_base(store,             # the prepared store
     fit_store_gblup(store, recs, model="gblup-gxe").save(Path(run_dir)/"base_all")
     write_json(Path(run_dir)/"neural.json", {**info, "residual": {**info["residual"], "folder": "base_all", "refit_records": len(recs)}})
 
+# %% ../nbs/51_neural.ipynb #38e19e82
 def reset_residual(run_dir): # a residual run (anything else is left alone)
     "Point a residual run back at its training-only base with its whole deviations, as its validation predictions need."
     info = read_json(Path(run_dir)/"neural.json"); res = info.get("residual")
@@ -159,6 +162,7 @@ def reset_residual(run_dir): # a residual run (anything else is left alone)
     res = {k: v for k, v in res.items() if k not in ("scale", "scale_val_mean_env_rmse", "refit_records")}
     write_json(Path(run_dir)/"neural.json", {**info, "residual": {**res, "folder": "base"}})
 
+# %% ../nbs/51_neural.ipynb #ed08fe89
 ANCHOR_PANEL = 200   # training hybrids over which a residual network's deviations are centred in a new environment
 
 def residual_info(records:pd.DataFrame, # the network's training records: Env, Hybrid
@@ -170,6 +174,7 @@ def residual_info(records:pd.DataFrame, # the network's training records: Env, H
     return {"base": "gblup-gxe", "folder": "base", "anchor_panel": [hybrids[i] for i in sorted(panel)],
             "train_envs": sorted(pd.unique(records.Env.astype(str)))}
 
+# %% ../nbs/51_neural.ipynb #674a3f64
 def base_offsets(base,                 # an `EnvMeanModel`, a fitted store gBLUP, or None
                  store,                # the prepared store
                  records:pd.DataFrame, # records: Env, Hybrid
@@ -178,7 +183,6 @@ def base_offsets(base,                 # an `EnvMeanModel`, a fitted store gBLUP
     from hybridpredictmaize.models.environment import EnvMeanModel
     if base is None or isinstance(base, EnvMeanModel): return record_offsets(base, store, records.Env)
     return np.asarray(base.predict(store, records[["Env", "Hybrid"]]), dtype=np.float64)
-
 
 # %% ../nbs/51_neural.ipynb #5e51d0a2
 def load_base(run_dir,   # a run folder written by `fit_neural`
@@ -193,6 +197,78 @@ def load_base(run_dir,   # a run folder written by `fit_neural`
 
 
 # %% ../nbs/51_neural.ipynb #8b6c407f
+def _neural_model_config(model_cfg,            # FusionConfig, its dict or a mode name
+                         store,                # the prepared store
+                         tr:pd.DataFrame,      # the cleaned training records
+                         init=None,            # a `pretrain_genotype` run folder, or None
+                        )->tuple:
+    "The model config sized to the store and the training locations, the location vocabulary and the pre-training info."
+    mcfg = fit_config_to_store(model_cfg, store)
+    from hybridpredictmaize.data.environments import env_meta
+    locations = sorted(set(env_meta(store, list(tr.Env.unique()))[0])) if mcfg.locations and mcfg.uses_weather else None
+    mcfg = dataclasses.replace(mcfg, n_locations=len(locations or []))
+    init_info = None
+    if init is not None: mcfg, init_info = _adopt_pretrained(mcfg, init, store)
+    return mcfg, locations, init_info
+
+# %% ../nbs/51_neural.ipynb #3aeeb617
+def _neural_base(store,                 # the prepared store
+                 tr:pd.DataFrame,       # the cleaned training records
+                 cfg:TrainConfig,       # training settings (`env_offset`)
+                 run_dir:Path,          # the run folder (a residual base is saved in its `base/`)
+                 resume:bool,           # reuse a residual base already saved there
+                 residual:bool,         # learn deviations from a `gblup-gxe` base
+                )->tuple:
+    "What the network's outputs are offset by (a gBLUP, an environment-mean model or None) and the `env_offset` entry of `neural.json`."
+    if residual:
+        base = fit_residual_base(store, tr, run_dir, resume)
+        offset = {"used": False, "reason": "residual learner: the network learns deviations from gblup-gxe (its environment means included)"}
+    else:
+        base, offset = choose_env_offset(store, tr, cfg.env_offset)
+        offset["env_model"] = None if base is None else base.to_dict()
+    return base, offset
+
+# %% ../nbs/51_neural.ipynb #0d4c61f8
+def _neural_run_info(store, model, mcfg, cfg:TrainConfig, y_scaler:TargetScaler, # the run's store, model, configs and target scaler
+                     tr:pd.DataFrame, va:pd.DataFrame|None, # training and validation records (deviations from the base)
+                     init_info, offset:dict, locations, residual:bool, # pre-training, offset, location vocabulary, residual learner
+                    )->dict:
+    "What `neural.json` records of a run."
+    return {"kind": "neural", "version": hybridpredictmaize.__version__, "model_config": asdict(mcfg), "train_config": asdict(cfg), "target_scaler": asdict(y_scaler),
+            "store": store_signature(store), "n_train": len(tr), "n_val": 0 if va is None else len(va),
+            "n_params": sum(p.numel() for p in model.parameters()), "init": init_info, "env_offset": offset,
+            "locations": locations, "residual": residual_info(tr, cfg.seed) if residual else None}
+
+def _write_run_info(run_dir:Path, run_info:dict, resume:bool, ctx:DistContext): # the run folder, its `neural.json`, resuming, the process
+    "Write `neural.json` on the main process (kept on resume); refuse a folder that already holds a run."
+    if ctx.main and not (resume and (run_dir/"neural.json").exists()):
+        if (run_dir/"checkpoints"/"last.json").exists() and not resume:
+            raise HpmError(f"{run_dir} already holds a training run; pass resume=True (hpm fit --resume) or choose another folder")
+        write_json(run_dir/"neural.json", run_info)
+
+# %% ../nbs/51_neural.ipynb #f689a5a3
+def _neural_result(res:dict,            # the summary of `train_loop`
+                   run_info:dict,       # the run's `neural.json`
+                   offset:dict,         # its `env_offset` entry
+                   residual:bool,       # a residual learner
+                   run_dir:Path,        # the run folder
+                   cfg:TrainConfig,     # training settings (`amp`)
+                   ctx:DistContext,     # the process
+                   va:pd.DataFrame|None, # validation records, or None
+                  )->dict:
+    "The run summary with the run's facts and validation scores; the main process writes `result.json` and marks the run complete."
+    res.update(env_offset={k: v for k, v in offset.items() if k != "env_model"}, residual=residual, run_dir=str(run_dir), device=str(ctx.device), world_size=ctx.world, n_params=run_info["n_params"],
+               amp=str(resolve_amp(cfg.amp, ctx.device) or "float32").replace("torch.", ""), init=run_info["init"],
+               n_train=run_info["n_train"], n_val=run_info["n_val"])
+    if ctx.main and va is not None and (run_dir/"val_predictions.csv").exists():
+        s = summarize(pd.read_csv(run_dir/"val_predictions.csv", dtype={"Env": str, "Hybrid": str}))
+        res["val"] = {k: v for k, v in s.items() if k != "per_env"}
+    if ctx.main:
+        write_json(run_dir/"result.json", {k: v for k, v in res.items() if k != "log"})
+        mark_complete(run_dir)
+    return res
+
+# %% ../nbs/51_neural.ipynb #a55a1f12
 def fit_neural(store,                          # the prepared store (or its path)
                train_records:pd.DataFrame,     # training records: Env, Hybrid, Yield_Mg_ha
                val_records:pd.DataFrame|None,  # validation records (early stopping, model choice), or None
@@ -211,18 +287,8 @@ def fit_neural(store,                          # the prepared store (or its path
     store, cfg, run_dir = _open(store), train_cfg or TrainConfig(), Path(run_dir)
     tr, va = _clean_records(train_records, "training"), _clean_records(val_records, "validation")
     if tr is None: raise HpmError("no training record has an observed yield")
-    mcfg = fit_config_to_store(model_cfg, store)
-    from hybridpredictmaize.data.environments import env_meta
-    locations = sorted(set(env_meta(store, list(tr.Env.unique()))[0])) if mcfg.locations and mcfg.uses_weather else None
-    mcfg = dataclasses.replace(mcfg, n_locations=len(locations or []))
-    init_info = None
-    if init is not None: mcfg, init_info = _adopt_pretrained(mcfg, init, store)
-    if residual:
-        base = fit_residual_base(store, tr, run_dir, resume)
-        offset = {"used": False, "reason": "residual learner: the network learns deviations from gblup-gxe (its environment means included)"}
-    else:
-        base, offset = choose_env_offset(store, tr, cfg.env_offset)
-        offset["env_model"] = None if base is None else base.to_dict()
+    mcfg, locations, init_info = _neural_model_config(model_cfg, store, tr, init)
+    base, offset = _neural_base(store, tr, cfg, run_dir, resume, residual)
     tr = tr.assign(Yield_Mg_ha=tr.Yield_Mg_ha - base_offsets(base, store, tr))  # the network learns deviations
     y_scaler = TargetScaler.fit(tr["Yield_Mg_ha"])
     ctx = dist_setup(device)
@@ -230,28 +296,13 @@ def fit_neural(store,                          # the prepared store (or its path
         seed_everything(cfg.seed)
         model = build_model(mcfg, store)
         if init is not None: _load_pretrained(model, init)
-        run_info = {"kind": "neural", "version": hybridpredictmaize.__version__, "model_config": asdict(mcfg), "train_config": asdict(cfg), "target_scaler": asdict(y_scaler),
-                    "store": store_signature(store), "n_train": len(tr), "n_val": 0 if va is None else len(va),
-                    "n_params": sum(p.numel() for p in model.parameters()), "init": init_info, "env_offset": offset,
-                    "locations": locations, "residual": residual_info(tr, cfg.seed) if residual else None}
-        if ctx.main and not (resume and (run_dir/"neural.json").exists()):
-            if (run_dir/"checkpoints"/"last.json").exists() and not resume:
-                raise HpmError(f"{run_dir} already holds a training run; pass resume=True (hpm fit --resume) or choose another folder")
-            write_json(run_dir/"neural.json", run_info)
+        run_info = _neural_run_info(store, model, mcfg, cfg, y_scaler, tr, va, init_info, offset, locations, residual)
+        _write_run_info(run_dir, run_info, resume, ctx)
         res = train_loop(model, G2FDataset(store, tr, locations=locations),
                          None if va is None else G2FDataset(store, va, locations=locations), va, cfg, run_dir,
                          y_scaler, asdict(mcfg), ctx, resume, extra={"store": run_info["store"]}, callbacks=callbacks,
                          val_offset=None if va is None else base_offsets(base, store, va))
-        res.update(env_offset={k: v for k, v in offset.items() if k != "env_model"}, residual=residual, run_dir=str(run_dir), device=str(ctx.device), world_size=ctx.world, n_params=run_info["n_params"],
-                   amp=str(resolve_amp(cfg.amp, ctx.device) or "float32").replace("torch.", ""), init=init_info,
-                   n_train=len(tr), n_val=run_info["n_val"])
-        if ctx.main and va is not None and (run_dir/"val_predictions.csv").exists():
-            s = summarize(pd.read_csv(run_dir/"val_predictions.csv", dtype={"Env": str, "Hybrid": str}))
-            res["val"] = {k: v for k, v in s.items() if k != "per_env"}
-        if ctx.main:
-            write_json(run_dir/"result.json", {k: v for k, v in res.items() if k != "log"})
-            mark_complete(run_dir)
-        return res
+        return _neural_result(res, run_info, offset, residual, run_dir, cfg, ctx, va)
     finally: dist_cleanup(ctx)
 
 # %% ../nbs/51_neural.ipynb #f22b511a
@@ -294,6 +345,7 @@ def predict_neural(run_dir,                 # a run folder written by `fit_neura
     if anchor and res.get("anchor_panel"): dev = dev - anchor_shift(records, res, deviations)
     return res.get("scale", 1.0) * dev + base_offsets(load_base(run_dir, info), store, records)
 
+# %% ../nbs/51_neural.ipynb #9ca1e253
 def anchor_shift(records:pd.DataFrame, # records to predict: Env, Hybrid
                  residual:dict,        # the run's `neural.json` "residual" entry (`residual_info`)
                  deviations,           # records frame -> the network's deviations (Mg/ha)
@@ -305,6 +357,7 @@ def anchor_shift(records:pd.DataFrame, # records to predict: Env, Hybrid
     shift = pd.Series(deviations(panel), index=panel.Env).groupby(level=0).mean()
     return records.Env.astype(str).map(shift).fillna(0.0).to_numpy(np.float64)
 
+# %% ../nbs/51_neural.ipynb #788582ef
 RESIDUAL_SCALES = (0.0, 0.25, 0.5, 0.75, 1.0)   # shares of a residual network's deviations that `choose_residual_scale` tries
 
 def choose_residual_scale(records:pd.DataFrame, # validation records: Env, Hybrid, Yield_Mg_ha
@@ -317,6 +370,7 @@ def choose_residual_scale(records:pd.DataFrame, # validation records: Env, Hybri
     best = min(scores.values())
     return next(c for c in RESIDUAL_SCALES if scores[c] <= best + 1e-9), scores
 
+# %% ../nbs/51_neural.ipynb #554b19f1
 def set_residual_scale(run_dir,     # a residual run
                        scale:float, # the share of the deviations kept (0 to 1)
                        scores:dict|None=None): # validation scores of each share tried
@@ -376,31 +430,35 @@ class GenotypeRegressor:
                             genotype=GenotypeConfig(n_snps=n_snps, d_embed=8, patch=4, d_stem=16, d_model=32,
                                                     target_tokens=80, n_layers=1, n_heads=4))
 
-    def fit(self, X, y):
-        "Train on dosages `X` (n, L) and phenotypes `y` (n,); returns self."
-        from hybridpredictmaize.models.fusion import HybridYieldModel
-        X, y = np.asarray(X), np.asarray(y, dtype=np.float64)
-        if X.ndim != 2 or len(X) != len(y): raise HpmError(f"X must be (n, L) and y (n,); got {X.shape} and {y.shape}")
-        if not np.isfinite(y).all(): raise HpmError(f"y has {int((~np.isfinite(y)).sum())} missing or infinite values; drop those lines first")
-        seed_everything(self.seed)
-        self.model_ = HybridYieldModel(self._config(X.shape[1]))
-        self.scaler_ = TargetScaler.fit(y)
-        xt = torch.as_tensor(X.astype(np.int8)); yt = torch.as_tensor(self.scaler_.transform(y), dtype=torch.float32)
-        cfg = TrainConfig(lr=self.lr, weight_decay=self.weight_decay, warmup_frac=0, min_lr_frac=1, grad_clip=0)  # constant lr
-        opt, step = make_optimizer(self.model_, cfg), 0
-        for _ in range(self.epochs):
-            self.model_.train()
-            for idx in torch.randperm(len(xt)).split(self.batch_size):
-                loss = F.mse_loss(self.model_(xt[idx], None, None, None), yt[idx]) + self.model_.penalty() / len(xt)
-                train_step(self.model_, opt, loss, cfg, step, 1); step += 1
-        self.model_.eval()
-        return self
+# %% ../nbs/51_neural.ipynb #77cf4289
+@patch
+def fit(self:GenotypeRegressor, X, y):
+    "Train on dosages `X` (n, L) and phenotypes `y` (n,); returns self."
+    from hybridpredictmaize.models.fusion import HybridYieldModel
+    X, y = np.asarray(X), np.asarray(y, dtype=np.float64)
+    if X.ndim != 2 or len(X) != len(y): raise HpmError(f"X must be (n, L) and y (n,); got {X.shape} and {y.shape}")
+    if not np.isfinite(y).all(): raise HpmError(f"y has {int((~np.isfinite(y)).sum())} missing or infinite values; drop those lines first")
+    seed_everything(self.seed)
+    self.model_ = HybridYieldModel(self._config(X.shape[1]))
+    self.scaler_ = TargetScaler.fit(y)
+    xt = torch.as_tensor(X.astype(np.int8)); yt = torch.as_tensor(self.scaler_.transform(y), dtype=torch.float32)
+    cfg = TrainConfig(lr=self.lr, weight_decay=self.weight_decay, warmup_frac=0, min_lr_frac=1, grad_clip=0)  # constant lr
+    opt, step = make_optimizer(self.model_, cfg), 0
+    for _ in range(self.epochs):
+        self.model_.train()
+        for idx in torch.randperm(len(xt)).split(self.batch_size):
+            loss = F.mse_loss(self.model_(xt[idx], None, None, None), yt[idx]) + self.model_.penalty() / len(xt)
+            train_step(self.model_, opt, loss, cfg, step, 1); step += 1
+    self.model_.eval()
+    return self
 
-    def predict(self, X)->np.ndarray:
-        "Predicted phenotypes of dosages `X` (n, L), in the units of the training `y`."
-        if not hasattr(self, "model_"): raise HpmError("GenotypeRegressor: call fit before predict")
-        with torch.no_grad(): z = self.model_(torch.as_tensor(np.asarray(X).astype(np.int8)), None, None, None).numpy()
-        return self.scaler_.inverse(z)
+# %% ../nbs/51_neural.ipynb #dc4ee2d0
+@patch
+def predict(self:GenotypeRegressor, X)->np.ndarray:
+    "Predicted phenotypes of dosages `X` (n, L), in the units of the training `y`."
+    if not hasattr(self, "model_"): raise HpmError("GenotypeRegressor: call fit before predict")
+    with torch.no_grad(): z = self.model_(torch.as_tensor(np.asarray(X).astype(np.int8)), None, None, None).numpy()
+    return self.scaler_.inverse(z)
 
 # %% ../nbs/51_neural.ipynb #abd6ff99
 def fit_additive(x, y, g,              # dosages (n, L), phenotypes (n,), true genetic values (n,)

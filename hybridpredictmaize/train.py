@@ -50,23 +50,27 @@ class TrainConfig:
     env_offset: bool|None = None   # learn deviations from the environment-mean model: True, False, None = when it beats the grand mean by LOYO (`neural.choose_env_offset`)
     hybrid_group: int = 0          # draw a hybrid's training records into one batch, up to this many together (`data.dataset.hybrid_batches`); 0: one by one
 
-    def __post_init__(self):   # every field is a user option: an HpmError names it and its range
-        from hybridpredictmaize.core import check_option, check_choice
-        opt = lambda name, low=None, high=None, **kw: setattr(self, name, check_option(getattr(self, name), f"TrainConfig.{name}", low, high, **kw))
-        for name in ("epochs", "batch_size", "eval_batch_size"): opt(name, 1, integer=True)
-        for name in ("patience", "num_workers", "seed"): opt(name, 0, integer=True)
-        opt("lr", 0, low_open=True); opt("marker_lr_mult", 0, low_open=True); opt("weight_decay", 0); opt("grad_clip", 0); opt("min_delta", 0)
-        opt("warmup_frac", 0, 1, high_open=True); opt("min_lr_frac", 0, 1)
-        if len(self.betas) != 2: raise HpmError(f"TrainConfig.betas must be two numbers in [0, 1), got {self.betas!r}")
-        self.betas = tuple(check_option(b, "TrainConfig.betas", 0, 1, high_open=True) for b in self.betas)
-        check_choice(self.amp, "TrainConfig.amp", ("auto", "bf16", "fp16", "off"))
-        check_choice(self.env_offset, "TrainConfig.env_offset", (True, False, None))
-        opt("hybrid_group", 0, integer=True)
+    def __post_init__(self): _check_train_config(self)   # every field is a user option: an HpmError names it and its range
 
     @classmethod
     def from_dict(cls, d:dict):
         "Rebuild from a dict, rejecting unknown keys."
         return config_from_dict(cls, d)
+
+# %% ../nbs/50_train.ipynb #3524593d
+def _check_train_config(cfg:TrainConfig): # the config being built
+    "Check every option of a `TrainConfig` (coercing numbers to their types); an HpmError names the option and its range."
+    from hybridpredictmaize.core import check_option, check_choice
+    opt = lambda name, low=None, high=None, **kw: setattr(cfg, name, check_option(getattr(cfg, name), f"TrainConfig.{name}", low, high, **kw))
+    for name in ("epochs", "batch_size", "eval_batch_size"): opt(name, 1, integer=True)
+    for name in ("patience", "num_workers", "seed"): opt(name, 0, integer=True)
+    opt("lr", 0, low_open=True); opt("marker_lr_mult", 0, low_open=True); opt("weight_decay", 0); opt("grad_clip", 0); opt("min_delta", 0)
+    opt("warmup_frac", 0, 1, high_open=True); opt("min_lr_frac", 0, 1)
+    if len(cfg.betas) != 2: raise HpmError(f"TrainConfig.betas must be two numbers in [0, 1), got {cfg.betas!r}")
+    cfg.betas = tuple(check_option(b, "TrainConfig.betas", 0, 1, high_open=True) for b in cfg.betas)
+    check_choice(cfg.amp, "TrainConfig.amp", ("auto", "bf16", "fp16", "off"))
+    check_choice(cfg.env_offset, "TrainConfig.env_offset", (True, False, None))
+    opt("hybrid_group", 0, integer=True)
 
 # %% ../nbs/50_train.ipynb #b3951e6d
 @dataclass
@@ -312,15 +316,18 @@ def epoch_loader(ds:Dataset,          # the training dataset
         return DataLoader(ds, batch_size=None, sampler=BatchSampler(sampler, bs, drop_last=False), **kw)
     return DataLoader(ds, batch_size=bs, sampler=sampler, **kw)
 
+# %% ../nbs/50_train.ipynb #c068a311
 def loader_order(dl:DataLoader)->list[int]: # a loader `epoch_loader` built
     "The positions of the dataset's records in the order the loader yields them."
     s = dl.batch_sampler if dl.batch_sampler is not None else dl.sampler
     return [int(i) for b in s for i in (b if isinstance(b, (list, tuple, np.ndarray, torch.Tensor)) else [b])]
 
+# %% ../nbs/50_train.ipynb #d9648ab4
 def _bar(it, desc:str, ctx:DistContext):
     "A progress bar over `it` on the main process, the bare iterable elsewhere."
     return progress(it, desc=desc, leave=False, unit="batch") if ctx.main else it
 
+# %% ../nbs/50_train.ipynb #09af9104
 def model_inputs(batch:dict,           # a batch dict of the dataset
                  device:torch.device,   # where the model runs
                 )->tuple:
@@ -329,6 +336,7 @@ def model_inputs(batch:dict,           # a batch dict of the dataset
     keys = ("geno", "weather", "weather_mask", "env_cov") + (("location",) if "location" in batch else ())
     return tuple(batch[k].to(device, non_blocking=nb) for k in keys)
 
+# %% ../nbs/50_train.ipynb #831aceaf
 def record_ids(model:nn.Module,  # the model (DDP-wrapped or not)
                batch:dict,        # a batch dict of the dataset
                device:torch.device, # where the model runs
@@ -361,6 +369,7 @@ def predict_dataset(model:nn.Module,          # the model
     res = np.full(len(ds), np.nan); res[idx.numpy()] = pred.double().numpy()
     return res
 
+# %% ../nbs/50_train.ipynb #49f912f0
 def _gather(t:torch.Tensor, ctx:DistContext)->torch.Tensor:
     "Concatenate equal-length tensors from every process (DistributedSampler pads the shares to equal length)."
     import torch.distributed as dist
@@ -458,6 +467,96 @@ def _score(pred_std, records:pd.DataFrame, y_scaler:TargetScaler, offset=0.0)->t
     return s, float(np.mean(((pred - y) / y_scaler.std)**2)), pred
 
 # %% ../nbs/50_train.ipynb #251e974b
+def _resume_progress(st:dict|None,          # the last checkpoint's state (`resume_state`), or None for a new run
+                     cfg:TrainConfig,        # training settings (`epochs`)
+                     scaler,                 # the fp16 gradient scaler: its state is restored
+                     y_scaler:TargetScaler,  # the new run's target scaler
+                     base:dict,              # the facts kept in every checkpoint: its target scaler is the resumed one's
+                    )->tuple[dict, TargetScaler]:
+    "Where the loop starts (epoch, step, best score and epoch, epochs without improvement, log, stopped) and its target scaler."
+    prog = dict(epoch=0, step=0, best=math.inf, best_epoch=0, bad_epochs=0, log=[], stopped=False)
+    if st is None: return prog, y_scaler
+    prog.update({k: st[k] for k in ("epoch", "step", "best", "best_epoch", "bad_epochs", "log")})
+    if st.get("grad_scaler"): scaler.load_state_dict(st["grad_scaler"])
+    base["target_scaler"] = st["target_scaler"]
+    if st.get("stopped"): prog["epoch"] = cfg.epochs
+    return prog, TargetScaler(**st["target_scaler"])
+
+def _wrap_ddp(model:nn.Module, ctx:DistContext)->nn.Module: # the model, the process
+    "The model wrapped in DDP when the run is distributed, else itself."
+    if not ctx.distributed: return model
+    from torch.nn.parallel import DistributedDataParallel as DDP
+    return DDP(model, device_ids=[ctx.device.index] if ctx.device.type == "cuda" else None)
+
+# %% ../nbs/50_train.ipynb #77bb9021
+def _fit_epoch(ddp, model, opt, scaler,     # the model (DDP-wrapped and not), its optimizer and gradient scaler
+               train_ds, val_ds, val_records, # training and validation datasets, validation records
+               cfg:TrainConfig, ctx:DistContext, epoch:int, step:int, total:int, # settings, process, epoch (0-based), steps so far and in all
+               y_scaler:TargetScaler, amp, val_offset): # target standardisation, autocast dtype, validation offsets
+    "One epoch, re-seeded from (seed, epoch): train, then score the validation records; returns (log row, steps, validation predictions)."
+    torch.manual_seed(_epoch_seed(cfg.seed, epoch)); np.random.seed(_epoch_seed(cfg.seed, epoch) % 2**32)
+    t0 = time.time()
+    loader = epoch_loader(train_ds, cfg, epoch, ctx)
+    train_loss, step = _train_epoch(ddp, opt, scaler, loader, cfg, ctx, step, total, y_scaler, amp,
+                                    f"epoch {epoch + 1}/{cfg.epochs}", len(train_ds))
+    row, vpred = {"epoch": epoch + 1, "train_loss": train_loss, "lr": opt.param_groups[0]["lr"]}, None
+    if val_ds is not None:
+        s, vloss, vpred = _score(predict_dataset(model, val_ds, cfg, ctx), val_records, y_scaler,
+                                0.0 if val_offset is None else val_offset)
+        row.update(val_loss=vloss, val_mean_env_rmse=s["mean_env_rmse"], val_mean_env_r=s["mean_env_r"],
+                   val_pooled_rmse=s["pooled_rmse"], val_pooled_r=s["pooled_r"])
+    row["seconds"] = time.time() - t0
+    return row, step, vpred
+
+# %% ../nbs/50_train.ipynb #15e9e69f
+def _record_epoch(prog:dict,       # the loop's progress (`_resume_progress`), updated in place
+                  row:dict,        # the epoch's log row
+                  epoch:int,       # the epoch (0-based)
+                  validated:bool,  # the epoch was scored on validation records
+                  cfg:TrainConfig, # `min_delta`, `patience`
+                  ctx:DistContext, # the process (the stop decision is rank 0's)
+                 )->bool:
+    "Book an epoch: best score and epoch, epochs without improvement, log, early stop; returns whether it improved."
+    improved = True
+    if validated:
+        improved = row["val_mean_env_rmse"] < prog["best"] - cfg.min_delta
+        if improved: prog.update(best=row["val_mean_env_rmse"], best_epoch=epoch + 1, bad_epochs=0)
+        else: prog["bad_epochs"] += 1
+    else: prog["best_epoch"] = epoch + 1
+    prog["log"].append(row)
+    prog.update(epoch=epoch + 1, stopped=_broadcast_flag(validated and cfg.patience > 0 and prog["bad_epochs"] >= cfg.patience, ctx))
+    return improved
+
+# %% ../nbs/50_train.ipynb #7c030961
+def _save_epoch(run_dir:Path, model:nn.Module, opt, # the run folder, the model, its optimizer
+                state:dict,        # the checkpoint's state
+                improved:bool,     # the epoch is the best so far
+                val_records, vpred, # validation records and their predictions (None: no validation)
+                cfg:TrainConfig):  # `keep_every`
+    "Write the epoch's checkpoint, the best epoch's validation predictions and the log."
+    save_checkpoint(run_dir/"checkpoints", model, opt, state, is_best=improved, keep_every=cfg.keep_every)
+    if improved and vpred is not None:
+        with atomic_path(run_dir/"val_predictions.csv") as tmp:
+            val_records[["Env", "Hybrid", "Yield_Mg_ha"]].assign(pred=vpred).to_csv(tmp, index=False)
+    _write_log(run_dir, state["log"])
+
+def _run_summary(prog:dict, model:nn.Module)->dict: # the loop's final progress, the trained model
+    "What `train_loop` returns."
+    log, best = prog["log"], prog["best"]
+    return {"epochs_run": len(log), "best_epoch": prog["best_epoch"], "best_val_mean_env_rmse": best if math.isfinite(best) else None,
+            "stopped_early": prog["stopped"], "final_train_loss": log[-1]["train_loss"] if log else None,
+            "weights_sha256": weights_sha256(model), "log": log}
+
+# %% ../nbs/50_train.ipynb #1962c81e
+def _loop_setup(model:nn.Module, cfg:TrainConfig, ctx:DistContext)->tuple: # the model, training settings, the process
+    "Seed, move the model to the device; returns its optimizer, the autocast dtype and the fp16 gradient scaler."
+    seed_everything(cfg.seed)
+    model.to(ctx.device)
+    opt = make_optimizer(model, cfg)
+    amp = resolve_amp(cfg.amp, ctx.device)
+    return opt, amp, torch.amp.GradScaler(ctx.device.type, enabled=amp == torch.float16)
+
+# %% ../nbs/50_train.ipynb #ef7e10e4
 def train_loop(model:nn.Module,               # the model (not yet wrapped in DDP)
                train_ds:Dataset,              # training items (batch dicts with `y`)
                val_ds:Dataset|None,           # validation items, or None (no early stopping)
@@ -474,58 +573,18 @@ def train_loop(model:nn.Module,               # the model (not yet wrapped in DD
               )->dict:
     "Train `model` with early stopping on the validation mean per-Env RMSE; returns the run summary."
     ctx, run_dir = ctx or DistContext(), Path(run_dir)
-    ck = run_dir/"checkpoints"
-    seed_everything(cfg.seed)
-    model.to(ctx.device)
-    opt = make_optimizer(model, cfg)
-    amp = resolve_amp(cfg.amp, ctx.device)
-    scaler = torch.amp.GradScaler(ctx.device.type, enabled=amp == torch.float16)
+    opt, amp, scaler = _loop_setup(model, cfg, ctx)
     base = {"model_config": model_config or {}, "train_config": asdict(cfg), "target_scaler": asdict(y_scaler), **(extra or {})}
-    log, start, step, best, best_epoch, bad = [], 0, 0, math.inf, 0, 0
-    st = resume_state(run_dir, model, opt, resume, model_config or {})
-    if st is not None:
-        start, step, best, best_epoch, bad = st["epoch"], st["step"], st["best"], st["best_epoch"], st["bad_epochs"]
-        log = st["log"]
-        if st.get("grad_scaler"): scaler.load_state_dict(st["grad_scaler"])
-        y_scaler = TargetScaler(**st["target_scaler"]); base["target_scaler"] = st["target_scaler"]
-        if st.get("stopped"): start = cfg.epochs
-    ddp = model
-    if ctx.distributed:
-        from torch.nn.parallel import DistributedDataParallel as DDP
-        ddp = DDP(model, device_ids=[ctx.device.index] if ctx.device.type == "cuda" else None)
-    steps_per_epoch = len(epoch_loader(train_ds, cfg, 0, ctx))  # this process's batches per epoch
-    total, stopped = cfg.epochs * steps_per_epoch, False
-    for epoch in range(start, cfg.epochs):
-        torch.manual_seed(_epoch_seed(cfg.seed, epoch)); np.random.seed(_epoch_seed(cfg.seed, epoch) % 2**32)
-        t0 = time.time()
-        loader = epoch_loader(train_ds, cfg, epoch, ctx)
-        train_loss, step = _train_epoch(ddp, opt, scaler, loader, cfg, ctx, step, total, y_scaler, amp,
-                                        f"epoch {epoch + 1}/{cfg.epochs}", len(train_ds))
-        row = {"epoch": epoch + 1, "train_loss": train_loss, "lr": opt.param_groups[0]["lr"]}
-        improved = True
-        if val_ds is not None:
-            s, vloss, vpred = _score(predict_dataset(model, val_ds, cfg, ctx), val_records, y_scaler,
-                                    0.0 if val_offset is None else val_offset)
-            row.update(val_loss=vloss, val_mean_env_rmse=s["mean_env_rmse"], val_mean_env_r=s["mean_env_r"],
-                       val_pooled_rmse=s["pooled_rmse"], val_pooled_r=s["pooled_r"])
-            improved = s["mean_env_rmse"] < best - cfg.min_delta
-            if improved: best, best_epoch, bad = s["mean_env_rmse"], epoch + 1, 0
-            else: bad += 1
-        else: best_epoch = epoch + 1
-        row["seconds"] = time.time() - t0
-        log.append(row)
-        stopped = _broadcast_flag(val_ds is not None and cfg.patience > 0 and bad >= cfg.patience, ctx)
-        if ctx.main:
-            state = {**base, "epoch": epoch + 1, "step": step, "best": best, "best_epoch": best_epoch, "bad_epochs": bad, "log": log,
-                     "stopped": stopped, "grad_scaler": scaler.state_dict() if scaler.is_enabled() else None}
-            save_checkpoint(ck, model, opt, state, is_best=improved, keep_every=cfg.keep_every)
-            if improved and val_ds is not None:
-                with atomic_path(run_dir/"val_predictions.csv") as tmp:
-                    val_records[["Env", "Hybrid", "Yield_Mg_ha"]].assign(pred=vpred).to_csv(tmp, index=False)
-            _write_log(run_dir, log)
+    prog, y_scaler = _resume_progress(resume_state(run_dir, model, opt, resume, model_config or {}), cfg, scaler, y_scaler, base)
+    ddp = _wrap_ddp(model, ctx)
+    total = cfg.epochs * len(epoch_loader(train_ds, cfg, 0, ctx))  # this process's batches per epoch, times the epochs
+    for epoch in range(prog["epoch"], cfg.epochs):
+        row, prog["step"], vpred = _fit_epoch(ddp, model, opt, scaler, train_ds, val_ds, val_records, cfg, ctx, epoch, prog["step"],
+                                            total, y_scaler, amp, val_offset)
+        improved = _record_epoch(prog, row, epoch, val_ds is not None, cfg, ctx)
+        if ctx.main: _save_epoch(run_dir, model, opt, {**base, **prog, "grad_scaler": scaler.state_dict() if scaler.is_enabled() else None},
+                                 improved, val_records, vpred, cfg)
         for cb in callbacks or []: cb(epoch + 1, row)
-        if stopped: break
-    if ctx.main: _write_log(run_dir, log, plot=True)
-    return {"epochs_run": len(log), "best_epoch": best_epoch, "best_val_mean_env_rmse": best if math.isfinite(best) else None,
-            "stopped_early": stopped, "final_train_loss": log[-1]["train_loss"] if log else None,
-            "weights_sha256": weights_sha256(model), "log": log}
+        if prog["stopped"]: break
+    if ctx.main: _write_log(run_dir, prog["log"], plot=True)
+    return _run_summary(prog, model)

@@ -87,6 +87,7 @@ def _mom_components(rec:_Records, y, gxe:bool=True):
     keep = [0, 1, 2] if gxe else [0, 2]
     return _nonneg_quadratic(T, b, keep, floor=1e-8 * (r @ r) / N), T, b
 
+# %% ../../nbs/42_baselines.multienv.ipynb #80a50ced
 def _nonneg_quadratic(T, b, keep, floor):
     "Minimise θᵀTθ − 2bᵀθ over θ ≥ 0 supported on `keep` (the residual variance, the last, forced to be ≥ floor)."
     import itertools
@@ -119,6 +120,7 @@ def _env_block_preconditioner(rec:_Records, var):
         return out
     return apply
 
+# %% ../../nbs/42_baselines.multienv.ipynb #0b915bdf
 def _projected_cg(rec:_Records, y, var, tol:float=1e-8, max_iter:int=2000):
     "Solve ΠVΠ α = Πy with α in range(Π) by preconditioned CG; returns (α, iterations, relative residual)."
     Minv = _env_block_preconditioner(rec, var)
@@ -137,6 +139,25 @@ def _projected_cg(rec:_Records, y, var, tol:float=1e-8, max_iter:int=2000):
     warnings.warn(f"conjugate gradients stopped after {max_iter} iterations at relative residual {res:.2e}")
     return x, max_iter, res
 
+# %% ../../nbs/42_baselines.multienv.ipynb #79046064
+def _variance_components(rec,        # the records (`_Records` or `_MultiRecords`)
+                         y,          # (N,) BLUEs
+                         gxe:bool,   # include the G×E term
+                         var,        # the components given by the user, or None for the moment estimates
+                         k:int,      # number of hybrid kernels
+                         multi:bool, # several hybrid kernels
+                         iid:bool,   # with the i.i.d. G×E term
+                        )->tuple:
+    "The variance components as one float64 vector (σ²_ge zeroed without `gxe`) and the moment equations (None when given)."
+    mom = None
+    if var is None: var, T, b = (_mom_multi if multi or iid else _mom_components)(rec, y, gxe); mom = dict(T=T, b=b)
+    var = np.array(var, dtype=np.float64)
+    if iid and len(var) == k + 2: var = np.r_[var[:-1], 0.0, var[-1]]   # given without σ²_gei
+    if len(var) != k + 2 + iid: raise HpmError(f"var: expected {k + 2 + iid} components, got {len(var)}")
+    if not gxe: var[-2] = 0.0
+    return var, mom
+
+# %% ../../nbs/42_baselines.multienv.ipynb #52f65196
 def fit_multi_env(G,               # (n_h, n_h) genomic kernel of the hybrids in the records, or a list of kernels (G×E on the first)
                   K_E,             # (m, m) environment kernel of the environments in the records
                   hybrid,          # (N,) hybrid index of each record (rows of G)
@@ -156,12 +177,7 @@ def fit_multi_env(G,               # (n_h, n_h) genomic kernel of the hybrids in
     rec = (_MultiRecords(Gs, np.asarray(K_E, dtype=np.float64), hybrid, env, m, gxe_iid=iid) if multi or iid
            else _Records(Gs[0], np.asarray(K_E, dtype=np.float64), hybrid, env, m))
     if (rec.n_env == 0).any(): raise DataError(f"environment {int(np.argmin(rec.n_env))} of the kernel has no record")
-    mom = None
-    if var is None: var, T, b = (_mom_multi if multi or iid else _mom_components)(rec, y, gxe); mom = dict(T=T, b=b)
-    var = np.array(var, dtype=np.float64)
-    if iid and len(var) == k + 2: var = np.r_[var[:-1], 0.0, var[-1]]   # given without σ²_gei
-    if len(var) != k + 2 + iid: raise HpmError(f"var: expected {k + 2 + iid} components, got {len(var)}")
-    if not gxe: var[-2] = 0.0
+    var, mom = _variance_components(rec, y, gxe, var, k, multi, iid)
     alpha, n_iter, res = _projected_cg(rec, y, var, tol, max_iter)
     resid = y - rec.V(alpha, var)                                   # = X β̂
     beta = np.bincount(rec.e, resid, m) / rec.n_env

@@ -18,6 +18,16 @@ from ..core import HpmError
 __all__ = ['G2FDataset', 'gather_rows', 'hybrid_batches', 'HybridBatchSampler']
 
 # %% ../../nbs/16_data.dataset.ipynb #2dd11a30
+def _location_codes(store,                 # an open `Store`
+                    locations:list|None,   # location vocabulary, or None
+                   )->torch.Tensor|None:
+    "Per Env of the store's weather: 1 + its location's index in `locations` (0: not in it); None without a vocabulary."
+    if locations is None: return None
+    from hybridpredictmaize.data.environments import env_meta
+    code = {l: i + 1 for i, l in enumerate(locations)}
+    return torch.tensor([code.get(l, 0) for l in env_meta(store, list(store.weather_envs))[0]], dtype=torch.long)
+
+# %% ../../nbs/16_data.dataset.ipynb #e1617b7f
 class G2FDataset(Dataset):
     "(Env, Hybrid) records of a prepared store as dicts of tensors."
     def __init__(self, store,                 # an open `Store`
@@ -39,23 +49,23 @@ class G2FDataset(Dataset):
         self.weather_mask = torch.from_numpy(np.ascontiguousarray(store.weather_mask, dtype=bool))
         cov = store.covariates.reindex(store.weather_envs)
         self.env_cov = torch.from_numpy(np.ascontiguousarray(cov.to_numpy(np.float32)))
-        self.location = None
-        if locations is not None:
-            from hybridpredictmaize.data.environments import env_meta
-            code = {l: i + 1 for i, l in enumerate(locations)}
-            self.location = torch.tensor([code.get(l, 0) for l in env_meta(store, list(store.weather_envs))[0]], dtype=torch.long)
+        self.location = _location_codes(store, locations)
         self._genotypes = None
 
-    def __len__(self): return len(self.env_idx)
-    def __getstate__(self): return {**self.__dict__, "_genotypes": None}   # workers re-open the memory map
+# %% ../../nbs/16_data.dataset.ipynb #f414b34e
+@patch
+def __len__(self:G2FDataset): return len(self.env_idx)
 
-    @property
-    def genotypes(self):
-        "The store's `Genotypes` (memory-mapped), opened lazily in each process."
-        if self._genotypes is None:
-            from hybridpredictmaize.data.genotypes import open_genotypes
-            self._genotypes = open_genotypes(self.geno_dir)
-        return self._genotypes
+@patch
+def __getstate__(self:G2FDataset): return {**self.__dict__, "_genotypes": None}   # workers re-open the memory map
+
+@patch(as_prop=True)
+def genotypes(self:G2FDataset):
+    "The store's `Genotypes` (memory-mapped), opened lazily in each process."
+    if self._genotypes is None:
+        from hybridpredictmaize.data.genotypes import open_genotypes
+        self._genotypes = open_genotypes(self.geno_dir)
+    return self._genotypes
 
 # %% ../../nbs/16_data.dataset.ipynb #2ef639cf
 import mmap

@@ -48,25 +48,32 @@ class FusionConfig:
     n_locations: int = 0          # size of the location vocabulary (set from the training Env; 0 = no embedding)
     location_dropout: float = 0.2 # training only: share of records whose location is hidden (predicts unseen locations)
 
-    def __post_init__(self):
-        if isinstance(self.genotype, dict): self.genotype = GenotypeConfig.from_dict(self.genotype)
-        if isinstance(self.weather, dict): self.weather = WeatherConfig.from_dict(self.weather)
-        check_fields(self, {f: 1 for f in ("d_model", "n_heads", "ff_mult", "d_head")} |
-                           {f: 0 for f in ("n_env_cov", "n_cross", "fa_rank", "marker_rank", "n_locations")},
-                     fractions=("dropout", "drop_path", "location_dropout"), choices={"mode": MODES, "cross": ("both", "g2w", "w2g")})
-        if self.marker_l2 < 0: raise HpmError(f"FusionConfig.marker_l2 must be a number >= 0, got {self.marker_l2!r}")
-        if self.d_model % self.n_heads: raise HpmError(f"FusionConfig.d_model ({self.d_model}) must be a multiple of n_heads ({self.n_heads})")
+    def __post_init__(self): _check_fusion_config(self)
 
-    @classmethod
-    def from_dict(cls, d:dict):
-        return config_from_dict(cls, d, nested={"genotype": GenotypeConfig, "weather": WeatherConfig})
+# %% ../../nbs/32_models.fusion.ipynb #7fc94538
+def _check_fusion_config(cfg:FusionConfig): # the config being built
+    "Encoder configs from dicts, then every option checked; an HpmError names the option and its range."
+    if isinstance(cfg.genotype, dict): cfg.genotype = GenotypeConfig.from_dict(cfg.genotype)
+    if isinstance(cfg.weather, dict): cfg.weather = WeatherConfig.from_dict(cfg.weather)
+    check_fields(cfg, {f: 1 for f in ("d_model", "n_heads", "ff_mult", "d_head")} |
+                       {f: 0 for f in ("n_env_cov", "n_cross", "fa_rank", "marker_rank", "n_locations")},
+                 fractions=("dropout", "drop_path", "location_dropout"), choices={"mode": MODES, "cross": ("both", "g2w", "w2g")})
+    if cfg.marker_l2 < 0: raise HpmError(f"FusionConfig.marker_l2 must be a number >= 0, got {cfg.marker_l2!r}")
+    if cfg.d_model % cfg.n_heads: raise HpmError(f"FusionConfig.d_model ({cfg.d_model}) must be a multiple of n_heads ({cfg.n_heads})")
 
-    def to_dict(self)->dict: return asdict(self)
+# %% ../../nbs/32_models.fusion.ipynb #c9cd0400
+@patch(cls_method=True)
+def from_dict(cls:FusionConfig, d:dict):
+    "Rebuild from a dict (nested encoder configs as dicts), rejecting unknown keys."
+    return config_from_dict(cls, d, nested={"genotype": GenotypeConfig, "weather": WeatherConfig})
 
-    @property
-    def uses_genotype(self)->bool: return self.mode != "e"
-    @property
-    def uses_weather(self)->bool: return self.mode != "g"
+@patch
+def to_dict(self:FusionConfig)->dict: return asdict(self)
+
+@patch(as_prop=True)
+def uses_genotype(self:FusionConfig)->bool: return self.mode != "e"
+@patch(as_prop=True)
+def uses_weather(self:FusionConfig)->bool: return self.mode != "g"
 
 # %% ../../nbs/32_models.fusion.ipynb #4a6aad51
 class CrossBlock(nn.Module):
@@ -89,6 +96,7 @@ class CrossBlock(nn.Module):
 def _mlp(d_in:int, d_hidden:int, d_out:int, dropout:float=0.0):
     return nn.Sequential(nn.LayerNorm(d_in), nn.Linear(d_in, d_hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(d_hidden, d_out))
 
+# %% ../../nbs/32_models.fusion.ipynb #9ec471ad
 class HybridYieldModel(nn.Module):
     "Genotype (B, L), weather (B, T, V) + mask (B, T), covariates (B, C) -> yield (B,)."
     def __init__(self, cfg:FusionConfig,
@@ -115,44 +123,51 @@ class HybridYieldModel(nn.Module):
         self.marker_env = nn.Linear(dw + (d if self.has_env_vector else 0), rank) if self.markers is not None and rank else None
         self.init_weights()
 
-    @property
-    def has_env_vector(self)->bool:
-        "Whether the model embeds each environment's covariates and/or location into one vector."
-        return self.env is not None or self.loc is not None
+# %% ../../nbs/32_models.fusion.ipynb #72da17e3
+@patch(as_prop=True)
+def has_env_vector(self:HybridYieldModel)->bool:
+    "Whether the model embeds each environment's covariates and/or location into one vector."
+    return self.env is not None or self.loc is not None
 
-    @property
-    def head_in(self)->int:
-        "Width of the head's input for this mode."
-        c, e = self.cfg, self.cfg.d_model if self.has_env_vector else 0
-        return {"g": c.genotype.d_model, "e": c.weather.d_model + e,
-                "concat": c.genotype.d_model + c.weather.d_model + e, "gxe": 2 * c.d_model + e}[c.mode]
+@patch(as_prop=True)
+def head_in(self:HybridYieldModel)->int:
+    "Width of the head's input for this mode."
+    c, e = self.cfg, self.cfg.d_model if self.has_env_vector else 0
+    return {"g": c.genotype.d_model, "e": c.weather.d_model + e,
+            "concat": c.genotype.d_model + c.weather.d_model + e, "gxe": 2 * c.d_model + e}[c.mode]
 
-    def init_weights(self):
-        "Variance-preserving fusion layers and head (`init_layer`; the encoders init themselves), a small last layer."
-        enc = set(self.geno.modules() if self.geno is not None else []) | set(self.weather.modules() if self.weather is not None else [])
-        for m in self.modules():
-            if m not in enc: init_layer(m)
-        if self.cfg.mode == "gxe":
-            for blocks in (self.g2w, self.w2g):
-                if blocks is not None: scale_residual_outputs(blocks)
-        if self.cfg.mode == "gxe" and self.fa_e is not None: nn.init.zeros_(self.fa_e.weight)  # G×E term starts at 0
-        with torch.no_grad(): self.head[-1].weight.mul_(0.1)
-        if self.markers is not None: nn.init.zeros_(self.markers.weight)  # marker effects start at 0 (the ridge prior mean)
-        if self.loc is not None: nn.init.zeros_(self.loc.weight)  # no location effect at the start
+# %% ../../nbs/32_models.fusion.ipynb #710525a8
+@patch
+def init_weights(self:HybridYieldModel):
+    "Variance-preserving fusion layers and head (`init_layer`; the encoders init themselves), a small last layer."
+    enc = set(self.geno.modules() if self.geno is not None else []) | set(self.weather.modules() if self.weather is not None else [])
+    for m in self.modules():
+        if m not in enc: init_layer(m)
+    if self.cfg.mode == "gxe":
+        for blocks in (self.g2w, self.w2g):
+            if blocks is not None: scale_residual_outputs(blocks)
+    if self.cfg.mode == "gxe" and self.fa_e is not None: nn.init.zeros_(self.fa_e.weight)  # G×E term starts at 0
+    with torch.no_grad(): self.head[-1].weight.mul_(0.1)
+    if self.markers is not None: nn.init.zeros_(self.markers.weight)  # marker effects start at 0 (the ridge prior mean)
+    if self.loc is not None: nn.init.zeros_(self.loc.weight)  # no location effect at the start
 
-    def marker_inputs(self, geno:torch.Tensor)->torch.Tensor:
-        "Centred dosages `x − 1` (missing as 0, the heterozygote) times `√(2/L)`: (B, L) float."
-        x = torch.where(geno < 0, torch.ones_like(geno), geno).float() - 1
-        return x * math.sqrt(2.0 / geno.shape[1])  # marker effects of variance 1 give genetic values of variance ≈ 1
+# %% ../../nbs/32_models.fusion.ipynb #93e1b0b8
+@patch
+def marker_inputs(self:HybridYieldModel, geno:torch.Tensor)->torch.Tensor:
+    "Centred dosages `x − 1` (missing as 0, the heterozygote) times `√(2/L)`: (B, L) float."
+    x = torch.where(geno < 0, torch.ones_like(geno), geno).float() - 1
+    return x * math.sqrt(2.0 / geno.shape[1])  # marker effects of variance 1 give genetic values of variance ≈ 1
 
-    def ridge_parameters(self)->list:
-        "Parameters penalised by `penalty` (an optimizer should not also decay them)."
-        return [] if self.markers is None else [self.markers.weight]
+@patch
+def ridge_parameters(self:HybridYieldModel)->list:
+    "Parameters penalised by `penalty` (an optimizer should not also decay them)."
+    return [] if self.markers is None else [self.markers.weight]
 
-    def penalty(self)->torch.Tensor:
-        "Ridge penalty of the marker effects for one pass over the data (add `penalty() / n` to a per-record mean loss)."
-        if self.markers is None: return torch.zeros(())
-        return self.cfg.marker_l2 * self.markers.weight.float().pow(2).sum()  # inputs scaled: the rrBLUP prior is N(0, 1/marker_l2)
+@patch
+def penalty(self:HybridYieldModel)->torch.Tensor:
+    "Ridge penalty of the marker effects for one pass over the data (add `penalty() / n` to a per-record mean loss)."
+    if self.markers is None: return torch.zeros(())
+    return self.cfg.marker_l2 * self.markers.weight.float().pow(2).sum()  # inputs scaled: the rrBLUP prior is N(0, 1/marker_l2)
 
 # %% ../../nbs/32_models.fusion.ipynb #a1d7c3e1
 class Distinct(NamedTuple):
@@ -186,61 +201,96 @@ def _check_inputs(model, geno, weather, weather_mask, env_cov, location=None):
     if location is not None and model.loc is not None and (location.dim() != 1 or location.min() < 0 or location.max() > c.n_locations):
         raise HpmError(f"`location` must be (B,) codes in 0..{c.n_locations} (0 = unknown); got shape {tuple(location.shape)}")
 
+def _check_ids(geno_ids, env_ids, # (B,) ids of the records' genotypes and Env, or None
+               geno, weather):    # the genotype and weather inputs they index
+    "An HpmError unless each id tensor holds one id per record."
+    for name, ids, x in (("geno_ids", geno_ids, geno), ("env_ids", env_ids, weather)):
+        if ids is not None and x is not None and tuple(ids.shape) != tuple(x.shape[:1]):
+            raise HpmError(f"`{name}` must hold one id per record, shape ({x.shape[0]},); got {tuple(ids.shape)}")
+
+# %% ../../nbs/32_models.fusion.ipynb #defc6749
+def _encode(model:HybridYieldModel,   # the model
+            geno, weather, weather_mask, env_cov, location, # the inputs of `forward`
+            dg:Distinct|None, de:Distinct|None): # the distinct genotypes and Env of the batch (None: every record)
+    "Encodings: the distinct genotypes (U_g, L), their and the distinct weather series' encoder outputs, the environment vector (B, D)."
+    c = model.cfg
+    gu = _rows(geno, dg)  # each distinct genotype once: (U_g, L)
+    g = model.geno(gu) if model.geno is not None else None
+    w = model.weather(_rows(weather, de), _rows(weather_mask, de)) if model.weather is not None else None
+    e = _back(model.env(_rows(env_cov, de).float()), de) if model.env is not None else None  # (U_e, C) -> (U_e, D) -> (B, D)
+    if model.loc is not None:
+        n = weather.shape[0]
+        location = torch.zeros(n, dtype=torch.long, device=weather.device) if location is None else location.long()
+        if model.training and c.location_dropout > 0:  # hide some locations: the model also learns to predict new ones
+            location = location.masked_fill(torch.rand(n, device=location.device) < c.location_dropout, 0)
+        e = model.loc(location) if e is None else e + model.loc(location)  # (B,) -> (B, D)
+    return gu, g, w, e
+
+# %% ../../nbs/32_models.fusion.ipynb #bea96acb
+def _cross_fuse(model:HybridYieldModel, # a `gxe` model
+                g, w,                   # the encoder outputs of the distinct genotypes and weather series
+                e,                      # (B, D) environment vector, or None
+                dg:Distinct|None, de:Distinct|None, # the distinct genotypes and Env of the batch
+                need_weights:bool,      # collect the attention weights in `info`
+                info:dict):             # what `_forward` returns besides the predictions
+    "The `gxe` fusion: cross-attention both ways, pooled; returns the head's input and the pooled genotype and weather vectors."
+    c = model.cfg  # projections of the distinct rows, then one copy per record: (U, N, d) -> (U, N, D) -> (B, N, D)
+    gt, wt = _back(model.proj_g(g.tokens), dg), _back(model.proj_w(w.tokens), de)
+    wmask, gmask = _back(w.mask, de), g.mask.expand(gt.shape[0], -1)  # (B, Nw), (1, Ng) -> (B, Ng)
+    if e is not None:
+        wt = torch.cat([wt, e[:, None]], 1)  # (B, Nw, D) -> (B, Nw+1, D): covariates as one more token
+        wmask = torch.cat([wmask, wmask.new_ones(wmask.shape[0], 1)], 1)
+    info.update(g2w=[], w2g=[])
+    for i in range(c.n_cross):
+        if model.g2w is not None:
+            gt = model.g2w[i](gt, wt, wmask, need_weights)
+            if need_weights: gt, a = gt; info["g2w"].append(a)
+        if model.w2g is not None:
+            wt = model.w2g[i](wt, gt, gmask, need_weights)
+            if need_weights: wt, a = wt; info["w2g"].append(a)
+    pg, info["pool_g"] = model.pool_g(gt, gmask)
+    pw, info["pool_w"] = model.pool_w(wt, wmask | ~wmask.any(-1, keepdim=True))
+    pg, pw = pg + _back(model.proj_g(g.pooled), dg), pw + _back(model.proj_w(w.pooled), de)  # the encoders' pooled paths (additive skip)
+    return torch.cat([pg, pw] + ([e] if e is not None else []), -1), pg, pw
+
+# %% ../../nbs/32_models.fusion.ipynb #3b7842d9
+def _add_markers(model:HybridYieldModel, # a model with a marker path
+                 y,                      # (B,) predictions so far
+                 gu, dg:Distinct|None,   # the distinct genotypes (U_g, L) and which record has which
+                 w_pooled, e,            # (B, ·) pooled weather and environment vector (the reaction norm's scores)
+                 info:dict):             # what `_forward` returns besides the predictions
+    "Predictions plus the marker path: additive value and, in `gxe`, the reaction-norm loadings times the environment scores."
+    m = _back(model.markers(model.marker_inputs(gu)), dg)  # (U_g, L) -> (B, 1 + rank): additive value, reaction-norm loadings
+    y = y + m[:, 0]
+    if model.marker_env is not None:
+        env_vec = torch.cat([w_pooled] + ([e] if e is not None else []), -1)
+        info["marker_env"] = b = model.marker_env(env_vec)  # (B, rank) environment loadings
+        y = y + (m[:, 1:] * b).sum(-1)
+    info["marker"] = m
+    return y
+
+# %% ../../nbs/32_models.fusion.ipynb #9595566c
 def _fusion_forward(self, geno, weather, weather_mask, env_cov, need_weights:bool=False, location=None,
                     geno_ids=None, env_ids=None):
     "Predictions (B,) and a dict of encoder outputs (of the distinct rows when ids are given) and attention weights."
     c, info = self.cfg, {}
     _check_inputs(self, geno, weather, weather_mask, env_cov, location)
-    for name, ids, x in (("geno_ids", geno_ids, geno), ("env_ids", env_ids, weather)):
-        if ids is not None and x is not None and tuple(ids.shape) != tuple(x.shape[:1]):
-            raise HpmError(f"`{name}` must hold one id per record, shape ({x.shape[0]},); got {tuple(ids.shape)}")
+    _check_ids(geno_ids, env_ids, geno, weather)
     dg, de = distinct_rows(geno_ids), distinct_rows(env_ids)
-    gu = _rows(geno, dg)  # each distinct genotype once: (U_g, L)
-    g = self.geno(gu) if self.geno is not None else None
-    w = self.weather(_rows(weather, de), _rows(weather_mask, de)) if self.weather is not None else None
-    e = _back(self.env(_rows(env_cov, de).float()), de) if self.env is not None else None  # (U_e, C) -> (U_e, D) -> (B, D)
-    if self.loc is not None:
-        n = weather.shape[0]
-        location = torch.zeros(n, dtype=torch.long, device=weather.device) if location is None else location.long()
-        if self.training and c.location_dropout > 0:  # hide some locations: the model also learns to predict new ones
-            location = location.masked_fill(torch.rand(n, device=location.device) < c.location_dropout, 0)
-        e = self.loc(location) if e is None else e + self.loc(location)  # (B,) -> (B, D)
+    gu, g, w, e = _encode(self, geno, weather, weather_mask, env_cov, location, dg, de)
     info.update(geno=g, weather=w)
     g_pooled, w_pooled = _back(g.pooled if g is not None else None, dg), _back(w.pooled if w is not None else None, de)
     if c.mode == "g": z = g_pooled
     elif c.mode == "e": z = torch.cat([w_pooled] + ([e] if e is not None else []), -1)
     elif c.mode == "concat": z = torch.cat([g_pooled, w_pooled] + ([e] if e is not None else []), -1)
-    else:  # projections of the distinct rows, then one copy per record: (U, N, d) -> (U, N, D) -> (B, N, D)
-        gt, wt = _back(self.proj_g(g.tokens), dg), _back(self.proj_w(w.tokens), de)
-        wmask, gmask = _back(w.mask, de), g.mask.expand(gt.shape[0], -1)  # (B, Nw), (1, Ng) -> (B, Ng)
-        if e is not None:
-            wt = torch.cat([wt, e[:, None]], 1)  # (B, Nw, D) -> (B, Nw+1, D): covariates as one more token
-            wmask = torch.cat([wmask, wmask.new_ones(wmask.shape[0], 1)], 1)
-        info.update(g2w=[], w2g=[])
-        for i in range(c.n_cross):
-            if self.g2w is not None:
-                gt = self.g2w[i](gt, wt, wmask, need_weights)
-                if need_weights: gt, a = gt; info["g2w"].append(a)
-            if self.w2g is not None:
-                wt = self.w2g[i](wt, gt, gmask, need_weights)
-                if need_weights: wt, a = wt; info["w2g"].append(a)
-        pg, info["pool_g"] = self.pool_g(gt, gmask)
-        pw, info["pool_w"] = self.pool_w(wt, wmask | ~wmask.any(-1, keepdim=True))
-        pg, pw = pg + _back(self.proj_g(g.pooled), dg), pw + _back(self.proj_w(w.pooled), de)  # the encoders' pooled paths (additive skip)
-        z = torch.cat([pg, pw] + ([e] if e is not None else []), -1)
+    else: z, pg, pw = _cross_fuse(self, g, w, e, dg, de, need_weights, info)
     y = self.head(z).squeeze(-1)  # (B, 1) -> (B,)
     if c.mode == "gxe" and self.fa_g is not None:
         y = y + (self.fa_g(pg) * self.fa_e(pw)).sum(-1)  # Σ_k a_k(genotype) · b_k(environment)
-    if self.markers is not None:
-        m = _back(self.markers(self.marker_inputs(gu)), dg)  # (U_g, L) -> (B, 1 + rank): additive value, reaction-norm loadings
-        y = y + m[:, 0]
-        if self.marker_env is not None:
-            env_vec = torch.cat([w_pooled] + ([e] if e is not None else []), -1)
-            info["marker_env"] = b = self.marker_env(env_vec)  # (B, rank) environment loadings
-            y = y + (m[:, 1:] * b).sum(-1)
-        info["marker"] = m
+    if self.markers is not None: y = _add_markers(self, y, gu, dg, w_pooled, e, info)
     return y, info
 
+# %% ../../nbs/32_models.fusion.ipynb #c8d759d3
 def _fusion_call(self, geno:torch.Tensor|None,  # (B, L) int8/long dosages in {-1, 0, 1, 2}; None in mode "e"
                  weather:torch.Tensor|None,       # (B, T, V) daily weather; None in mode "g"
                  weather_mask:torch.Tensor|None,  # (B, T) bool, True = observed day
