@@ -270,8 +270,9 @@ def _add_markers(model:HybridYieldModel, # a model with a marker path
     return y
 
 # %% ../../nbs/32_models.fusion.ipynb #9595566c
-def _fusion_forward(self, geno, weather, weather_mask, env_cov, need_weights:bool=False, location=None,
-                    geno_ids=None, env_ids=None):
+@patch
+def _forward(self:HybridYieldModel, geno, weather, weather_mask, env_cov, need_weights:bool=False, location=None,
+             geno_ids=None, env_ids=None):
     "Predictions (B,) and a dict of encoder outputs (of the distinct rows when ids are given) and attention weights."
     c, info = self.cfg, {}
     _check_inputs(self, geno, weather, weather_mask, env_cov, location)
@@ -291,18 +292,17 @@ def _fusion_forward(self, geno, weather, weather_mask, env_cov, need_weights:boo
     return y, info
 
 # %% ../../nbs/32_models.fusion.ipynb #c8d759d3
-def _fusion_call(self, geno:torch.Tensor|None,  # (B, L) int8/long dosages in {-1, 0, 1, 2}; None in mode "e"
-                 weather:torch.Tensor|None,       # (B, T, V) daily weather; None in mode "g"
-                 weather_mask:torch.Tensor|None,  # (B, T) bool, True = observed day
-                 env_cov:torch.Tensor|None,       # (B, C) environment covariates (None when n_env_cov = 0)
-                 location:torch.Tensor|None=None, # (B,) location codes, 0 = unknown (with n_locations > 0)
-                 geno_ids:torch.Tensor|None=None, # (B,) genotype row of each record: each distinct genotype is encoded once
-                 env_ids:torch.Tensor|None=None,  # (B,) Env of each record: each distinct weather series is encoded once
-                )->torch.Tensor:
+@patch
+def forward(self:HybridYieldModel, geno:torch.Tensor|None,  # (B, L) int8/long dosages in {-1, 0, 1, 2}; None in mode "e"
+            weather:torch.Tensor|None,       # (B, T, V) daily weather; None in mode "g"
+            weather_mask:torch.Tensor|None,  # (B, T) bool, True = observed day
+            env_cov:torch.Tensor|None,       # (B, C) environment covariates (None when n_env_cov = 0)
+            location:torch.Tensor|None=None, # (B,) location codes, 0 = unknown (with n_locations > 0)
+            geno_ids:torch.Tensor|None=None, # (B,) genotype row of each record: each distinct genotype is encoded once
+            env_ids:torch.Tensor|None=None,  # (B,) Env of each record: each distinct weather series is encoded once
+           )->torch.Tensor:
     "Predicted (standardised) yield per record: (B,)."
     return self._forward(geno, weather, weather_mask, env_cov, location=location, geno_ids=geno_ids, env_ids=env_ids)[0]
-
-HybridYieldModel._forward, HybridYieldModel.forward = _fusion_forward, _fusion_call
 
 # %% ../../nbs/32_models.fusion.ipynb #e6d6f9e4
 @patch
