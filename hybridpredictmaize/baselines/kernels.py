@@ -13,8 +13,9 @@ from fastcore.basics import patch
 from ..core import HpmError, DataError, progress, check_memory
 
 # %% auto #0
-__all__ = ['KERNELS', 'cross_products', 'vanraden_grm', 'vanraden_cross', 'gaussian_kernel', 'gaussian_cross', 'dominance_kernel',
-           'dominance_cross', 'parental_kernels', 'kernel_names', 'parent_grms', 'store_kernels', 'check_kernel']
+__all__ = ['INT8_CPU_FLAGS', 'KERNELS', 'int8_products', 'cross_products', 'vanraden_grm', 'vanraden_cross', 'gaussian_kernel',
+           'gaussian_cross', 'dominance_kernel', 'dominance_cross', 'parental_kernels', 'kernel_names', 'parent_grms',
+           'store_kernels', 'check_kernel']
 
 # %% ../../nbs/41_baselines.kernels.ipynb #48e7d521
 def _dosage_source(genotypes):
@@ -84,6 +85,24 @@ def _centre(block, freqs=None, dtype="float32"):
 def _to_torch(x, device, dtype):
     import torch
     return torch.from_numpy(np.ascontiguousarray(x)).to(device=device, dtype=dtype)
+
+# %% ../../nbs/41_baselines.kernels.ipynb #a9dc5b9c
+INT8_CPU_FLAGS = ("avx512_vnni", "avx_vnni", "amx_int8")   # x86 instructions behind torch's fast int8 matrix product
+
+def _cpu_flags()->set:
+    "The CPU's feature flags (Linux `/proc/cpuinfo`; empty elsewhere)."
+    import pathlib
+    try: text = pathlib.Path("/proc/cpuinfo").read_text()
+    except OSError: return set()
+    return {f for line in text.splitlines() if line.startswith("flags") for f in line.split(":", 1)[1].split()}
+
+def int8_products()->bool:
+    "Whether kernels take the exact int8 path: `HPM_INT8` = 1 / 0 if set, else whether the CPU has VNNI or AMX int8 instructions."
+    import os
+    env = os.environ.get("HPM_INT8", "").strip()
+    if env in ("0", "1"): return env == "1"
+    if env: raise HpmError(f"HPM_INT8={env!r}: expected 1 (exact int8 kernel products), 0 (float32) or unset (decided by the CPU)")
+    return bool(_cpu_flags() & set(INT8_CPU_FLAGS))
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3f5
 def _dot64(d, c, rows:int=512):
@@ -249,7 +268,7 @@ def cross_products(a,                    # dosages of the rows (see `_blocks` fo
     src = _dosage_source(a)
     total = -(-src.shape[1] // chunk_snps) if isinstance(src, np.ndarray) and src.ndim == 2 else None
     ic, fc, all_freqs = None, _FloatCross(use_torch, dev, tdt), []
-    blocks = _prefetch(_prepared(a, b, freqs, chunk_snps, not use_torch, dtype))
+    blocks = _prefetch(_prepared(a, b, freqs, chunk_snps, not use_torch and int8_products(), dtype))
     for k, f, ints, floats in progress(blocks, desc="kernel", total=total, unit="block", leave=False):
         all_freqs.append(f)
         if ints is not None:
