@@ -13,9 +13,9 @@ from fastcore.basics import patch
 from ..core import HpmError, DataError, progress, check_memory
 
 # %% auto #0
-__all__ = ['INT8_CPU_FLAGS', 'KERNELS', 'int8_products', 'cross_products', 'vanraden_grm', 'vanraden_cross', 'gaussian_kernel',
-           'gaussian_cross', 'dominance_kernel', 'dominance_cross', 'parental_kernels', 'kernel_names', 'parent_grms',
-           'store_kernels', 'check_kernel']
+__all__ = ['INT8_CPU_FLAGS', 'F32_EXACT_SNPS', 'KERNELS', 'int8_products', 'cross_products', 'vanraden_grm', 'vanraden_cross',
+           'gaussian_kernel', 'gaussian_cross', 'dominance_kernel', 'dominance_cross', 'parental_kernels',
+           'kernel_names', 'parent_grms', 'store_kernels', 'check_kernel']
 
 # %% ../../nbs/41_baselines.kernels.ipynb #48e7d521
 def _dosage_source(genotypes):
@@ -97,31 +97,59 @@ def _cpu_flags()->set:
     return {f for line in text.splitlines() if line.startswith("flags") for f in line.split(":", 1)[1].split()}
 
 def int8_products()->bool:
-    "Whether kernels take the exact int8 path: `HPM_INT8` = 1 / 0 if set, else whether the CPU has VNNI or AMX int8 instructions."
+    "Whether exact dosage products use int8 `torch._int_mm` (else float32 BLAS): `HPM_INT8` = 1 / 0 if set, else whether the CPU has VNNI or AMX int8."
     import os
     env = os.environ.get("HPM_INT8", "").strip()
     if env in ("0", "1"): return env == "1"
-    if env: raise HpmError(f"HPM_INT8={env!r}: expected 1 (exact int8 kernel products), 0 (float32) or unset (decided by the CPU)")
+    if env: raise HpmError(f"HPM_INT8={env!r}: expected 1 (int8 products), 0 (float32 BLAS products) or unset (decided by the CPU)")
     return bool(_cpu_flags() & set(INT8_CPU_FLAGS))
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3f5
 def _dot64(d, c, rows:int=512):
-    "`d @ c` in float64 for an int8 matrix `d`, a band of rows at a time (no full float64 copy of `d`)."
+    "`d @ c` in float64 for an int8 (or float32) matrix `d`, a band of rows at a time (no full float64 copy of `d`)."
     return np.concatenate([d[i:i + rows].astype(np.float64) @ c for i in range(0, len(d), rows)] or [np.zeros(0)])
 
+F32_EXACT_SNPS = 2 ** 22   # products of 0/1/2 add at most 4 per SNP: float32 sums stay exact integers (< 2²⁴) this long
+
 class _IntCross:
-    "Exact `Z_a Z_bᵀ`: int8 products summed in int32, centring as rank-one corrections, missing calls as sparse ones."
-    def __init__(self, n_a:int, n_b:int, sym:bool, tile:int=1024):
-        import torch
-        self.acc, self.corr = torch.zeros((n_a, n_b), dtype=torch.int32), None
+    "Exact `Z_a Z_bᵀ`: integer dosage products (int8 → int32, or float32 BLAS), centring as rank-one corrections, missing calls as sparse ones."
+    def __init__(self, n_a:int, n_b:int, sym:bool, tile:int=1024, int8:bool=True):
+        if int8:
+            import torch
+            self.acc = torch.zeros((n_a, n_b), dtype=torch.int32)
+        else: self.acc = np.zeros((n_b, n_a), np.float32, order="F")   # (D_a D_bᵀ)ᵀ in Fortran order: BLAS adds in place, `.T` is C order
+        self.int8, self.acc64, self.snps, self.corr = int8, None, 0, None
         self.lin_a, self.lin_b, self.sq_a, self.sq_b = np.zeros(n_a), np.zeros(n_b), np.zeros(n_a), np.zeros(n_b)
         self.cc, self.sym, self.tile = 0.0, sym, tile
 
     def _lin(self, d, c, r):
         "D c, and ‖ẑ‖² − Σ r² per row (the squared norms of the rows of Z without their cc term)."
         l = _dot64(d, c)
-        sq = (d * d).sum(1, dtype=np.int64) - 2 * l
+        sq = (np.einsum("ij,ij->i", d, d) if d.dtype == np.float32 else (d * d).sum(1, dtype=np.int64)) - 2 * l   # exact: sums < 2²⁴
         return l, sq if r is None else sq - np.asarray(r.multiply(r).sum(1)).ravel()
+
+
+# %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fc
+@patch
+def _products(self:_IntCross, da, db):
+    "Add `D_a D_bᵀ` (its lower triangle when symmetric) to the accumulator, exactly."
+    if self.int8:
+        import torch
+        A = torch.from_numpy(da)
+        if not self.sym: return self.acc.add_(torch._int_mm(A, torch.from_numpy(db).T))
+        for i0 in range(0, len(da), self.tile):     # lower triangle in bands of rows: (i0:i1, 0:i1)
+            i1 = min(len(da), i0 + self.tile)
+            self.acc[i0:i1, :i1].add_(torch._int_mm(A[i0:i1], A[:i1].T))
+        return
+    from scipy.linalg.blas import ssyrk, sgemm
+    if self.snps + da.shape[1] > F32_EXACT_SNPS:   # move the sum to float64 before a partial sum could reach 2²⁴
+        self.acc64 = self.acc.astype(np.float64) if self.acc64 is None else self.acc64 + self.acc
+        self.acc.fill(0); self.snps = 0
+    a = np.ascontiguousarray(da, np.float32)   # (n, k) C order: its transpose is the Fortran (k, n) matrix BLAS reads as is
+    if self.sym: self.acc = ssyrk(1.0, a.T, beta=1.0, c=self.acc, trans=1, lower=0, overwrite_c=1)   # upper: `.T` has the lower
+    else: self.acc = sgemm(1.0, np.ascontiguousarray(db, np.float32).T, a.T, beta=1.0, c=self.acc, trans_a=1, overwrite_c=1)   # D_b D_aᵀ
+    self.snps += da.shape[1]
+
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fe
 @patch
@@ -131,30 +159,27 @@ def add(self:_IntCross,
         ra, rb,      # sparse (n, k) matrices with c_j at the missing calls (None if there are none)
         zta, ztb):   # (k, n) float matrices for the sparse products (see `_prepared`), None without missing calls
     "Add one block of SNPs."
-    import torch
-    A = torch.from_numpy(da)
-    if self.sym:     # lower triangle only, in bands of rows: (i0:i1, 0:i1)
-        for i0 in range(0, len(da), self.tile):
-            i1 = min(len(da), i0 + self.tile)
-            self.acc[i0:i1, :i1].add_(torch._int_mm(A[i0:i1], A[:i1].T))
-    else: self.acc.add_(torch._int_mm(A, torch.from_numpy(db).T))
+    self._products(da, db)
     la, sa = self._lin(da, c, ra); self.lin_a += la; self.sq_a += sa
     if not self.sym: lb, sb = self._lin(db, c, rb); self.lin_b += lb; self.sq_b += sb
     self.cc += float(c @ c)
     parts = ([ra @ zta] if ra is not None else []) if self.sym else \
             ([ra @ ztb] if ra is not None else []) + ([(rb @ zta).T] if rb is not None else [])
     for part in parts:     # R Ẑᵀ + Ẑ Rᵀ + R Rᵀ = R Wᵀ + W Rᵀ with W = Ẑ + R/2 (symmetric); R_a Z_bᵀ + Ẑ_a R_bᵀ (cross)
-        if self.corr is None: self.corr = np.zeros(self.acc.shape)
+        if self.corr is None: self.corr = np.zeros((len(self.lin_a), len(self.lin_b)))
         self.corr += part
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3f6
 @patch
 def result(self:_IntCross):
     "(cross-products, squared norms of the rows of a, of b) in float64; the accumulators are released."
-    X = self.acc.numpy().astype(np.float64); del self.acc
+    X = (self.acc.numpy() if self.int8 else self.acc.T).astype(np.float64); del self.acc
+    if self.acc64 is not None: X += self.acc64.T; self.acc64 = None
     lin_b, sq_b = (self.lin_a, self.sq_a) if self.sym else (self.lin_b, self.sq_b)
-    if self.sym:         # mirror the lower triangle, band by band
-        for i0 in range(0, len(X), self.tile): X[i0:i0 + self.tile, i0 + self.tile:] = X[i0 + self.tile:, i0:i0 + self.tile].T
+    if self.sym:         # mirror the lower triangle, band by band (the diagonal tile from its own lower triangle)
+        for i0 in range(0, len(X), self.tile):
+            i1 = i0 + self.tile; T = X[i0:i1, i0:i1]
+            T[:] = np.tril(T) + np.tril(T, -1).T; X[i0:i1, i1:] = X[i1:, i0:i1].T
     X -= self.lin_a[:, None]; X -= lin_b[None, :]; X += self.cc
     if self.corr is not None:
         X += self.corr
@@ -189,11 +214,12 @@ def _paired_blocks(a, b, chunk_snps:int):
         raise DataError(f"new individuals have more SNPs than the {p} training markers")
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fa
-def _int_block(blk, c, dtype:str="float32", at_missing:float=-1.0):
-    "int8 dosages (missing = 0), the sparse R (`c_j` at missing calls) and (D − c)ᵀ with `at_missing`·c_j at missing calls (None, None without)."
+def _int_block(blk, c, dtype:str="float32", at_missing:float=-1.0, out=None):
+    "Dosages with missing = 0 (int8, or float32 into `out`), the sparse R (`c_j` at missing calls) and (D − c)ᵀ with `at_missing`·c_j at missing calls (None, None without)."
     import scipy.sparse as sp
     miss = blk < 0
-    d = np.require(np.where(miss, 0, blk), np.int8, ["C", "W"])    # a writable copy: torch shares its memory
+    if out is None: d = np.require(np.where(miss, 0, blk), np.int8, ["C", "W"])    # a writable copy: torch shares its memory
+    else: d = out; np.copyto(d, blk); np.copyto(d, 0, where=miss)                  # 0/1/2 are exact in float32
     if not miss.any(): return d, None, None
     rows, cols = np.nonzero(miss)
     r = sp.csr_array((c[cols].astype(dtype), (rows, cols)), shape=blk.shape)
@@ -201,10 +227,19 @@ def _int_block(blk, c, dtype:str="float32", at_missing:float=-1.0):
     zt[cols, rows] = at_missing * c[cols]
     return d, r, zt
 
+class _Ring:
+    "Reusable float32 arrays, taken in turn: a fresh array of a block's size costs a page fault per 4 KiB on first touch."
+    def __init__(self, n:int=3): self.flat, self.i = [None] * n, 0
+    def take(self, shape):
+        size, k = int(np.prod(shape)), self.i % len(self.flat); self.i += 1
+        if self.flat[k] is None or self.flat[k].size < size: self.flat[k] = np.empty(size, np.float32)
+        return self.flat[k][:size].reshape(shape)
+
 def _zt(d, c, dtype): return np.ascontiguousarray(d.T, dtype=dtype) - c.astype(dtype)[:, None]
 
-def _prepared(a, b, freqs, chunk_snps:int, use_int:bool, dtype:str):
-    "Per SNP block: `(n_snps, freqs, int8 part or None, (za, zb) float part or None)`."
+def _prepared(a, b, freqs, chunk_snps:int, engine, dtype:str):
+    "Per SNP block: `(n_snps, freqs, integer part or None, (za, zb) float part or None)`; `engine`: None (centred floats), `int8` or `blas`."
+    ring_a, ring_b, use_int = _Ring(), _Ring(), engine is not None   # the prefetch keeps at most two blocks alive: three is safe
     for j, blk, blk_b in _paired_blocks(a, b, chunk_snps):
         f = None if freqs is None else np.asarray(freqs, dtype=np.float64)[j:j + blk.shape[1]]
         if f is not None and f.shape[0] != blk.shape[1]: raise DataError(f"allele frequencies cover {j + f.shape[0]} SNPs, the markers have more")
@@ -213,8 +248,9 @@ def _prepared(a, b, freqs, chunk_snps:int, use_int:bool, dtype:str):
             yield blk.shape[1], f, None, (za, None if blk_b is None else _centre(blk_b, f, dtype)[0]); continue
         if f is None: f = _freqs(blk)
         c = 2 * f
-        da, ra, zta = _int_block(blk, c, dtype, -0.5 if blk_b is None else -1.0)   # W = Ẑ + R/2, or Ẑ_a
-        db, rb, ztb = (None, None, None) if blk_b is None else _int_block(blk_b, c, dtype, 0.0)   # Z_b
+        out = (lambda ring, x: ring.take(x.shape)) if engine == "blas" else (lambda ring, x: None)
+        da, ra, zta = _int_block(blk, c, dtype, -0.5 if blk_b is None else -1.0, out(ring_a, blk))   # W = Ẑ + R/2, or Ẑ_a
+        db, rb, ztb = (None, None, None) if blk_b is None else _int_block(blk_b, c, dtype, 0.0, out(ring_b, blk_b))   # Z_b
         if rb is not None and zta is None: zta = _zt(da, c, dtype)
         if ra is not None and blk_b is not None and ztb is None: ztb = _zt(db, c, dtype)
         yield blk.shape[1], f, (da, db, c, ra, rb, zta, ztb), None
@@ -268,12 +304,13 @@ def cross_products(a,                    # dosages of the rows (see `_blocks` fo
     src = _dosage_source(a)
     total = -(-src.shape[1] // chunk_snps) if isinstance(src, np.ndarray) and src.ndim == 2 else None
     ic, fc, all_freqs = None, _FloatCross(use_torch, dev, tdt), []
-    blocks = _prefetch(_prepared(a, b, freqs, chunk_snps, not use_torch and int8_products(), dtype))
+    engine = None if use_torch else "int8" if int8_products() else "blas"
+    blocks = _prefetch(_prepared(a, b, freqs, chunk_snps, engine, dtype))
     for k, f, ints, floats in progress(blocks, desc="kernel", total=total, unit="block", leave=False):
         all_freqs.append(f)
         if ints is not None:
             da, db = ints[:2]
-            if ic is None: ic = _IntCross(len(da), len(da) if db is None else len(db), db is None)
+            if ic is None: ic = _IntCross(len(da), len(da) if db is None else len(db), db is None, int8=engine == "int8")
             ic.add(*ints)
         if floats is not None: fc.add(*floats)
     acc, sq_a, sq_b = fc.sums()
@@ -286,6 +323,17 @@ def cross_products(a,                    # dosages of the rows (see `_blocks` fo
     return dict(cross=cross, freqs=freqs, denom=float(2 * (freqs * (1 - freqs)).sum()), sq_a=sq_a,
                 sq_b=sq_a if b is None else sq_b, n_snps=int(sum(len(f) for f in all_freqs)))
 
+# %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fb2
+def _symmetrise(X, tile:int=1024):
+    "`X ← (X + Xᵀ)/2` in place, tile by tile (a cache-friendly pass; the same values as the plain expression)."
+    for i0 in range(0, len(X), tile):
+        T = X[i0:i0 + tile, i0:i0 + tile]; T[:] = (T + T.T) / 2
+        for j0 in range(i0 + tile, len(X), tile):
+            U, L = X[i0:i0 + tile, j0:j0 + tile], X[j0:j0 + tile, i0:i0 + tile]
+            U[:] = (U + L.T) / 2; L[:] = U.T
+    return X
+
+
 # %% ../../nbs/41_baselines.kernels.ipynb #862c105e
 def vanraden_grm(genotypes,            # (n, p) dosages 0/1/2 (-1 missing): array, memmap, store `Genotypes` or iterable of blocks
                  chunk_snps:int=4096,  # SNPs per block
@@ -295,8 +343,8 @@ def vanraden_grm(genotypes,            # (n, p) dosages 0/1/2 (-1 missing): arra
     "VanRaden (2008) genomic relationship matrix `Z Zᵀ / Σ 2p(1-p)`, built block by block over SNPs."
     cp = cross_products(genotypes, chunk_snps=chunk_snps, device=device, dtype=dtype)
     if cp["denom"] <= 0: raise DataError("markers: every SNP is monomorphic, the relationship matrix is undefined")
-    G = cp["cross"] / cp["denom"]
-    G = (G + G.T) / 2
+    G = cp["cross"]; G /= cp["denom"]
+    _symmetrise(G)
     return (G, cp["freqs"], cp["denom"]) if return_freqs else G
 
 # %% ../../nbs/41_baselines.kernels.ipynb #abdaef28
@@ -388,8 +436,8 @@ def dominance_kernel(genotypes,            # (n, p) dosages 0/1/2 (-1 missing), 
     "Dominance relationship matrix `W_D W_Dᵀ / Σ (2pq)²` (Vitezica et al. 2013, classical), built block by block."
     cross, f, denom = _dominance_products(genotypes, chunk_snps=chunk_snps, device=device, dtype=dtype)
     if denom <= 0: raise DataError("markers: every SNP is monomorphic, the dominance matrix is undefined")
-    D = cross / denom
-    D = (D + D.T) / 2
+    D = cross; D /= denom
+    _symmetrise(D)
     return (D, f, denom) if return_freqs else D
 
 def dominance_cross(new,                # dosages of the new individuals (same SNPs, same order)
