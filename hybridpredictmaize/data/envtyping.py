@@ -13,10 +13,11 @@ from ..core import DataError
 
 # %% auto #0
 __all__ = ['GDD_BASE', 'GDD_CAP', 'TT_EMERGENCE', 'TT_SILKING', 'TT_GRAIN_FILL', 'CRITICAL_HALF', 'STAGES', 'ASI_TT',
-           'ROOT_DEPTH_MM', 'DEPLETION_P', 'DEFAULT_AWC_MM', 'KC_INI', 'KC_MID', 'KC_END', 'STAGE_VARS', 'daily_gdd',
-           'thermal_time', 'stage_bounds', 'stage_masks', 'flowering_tt', 'calibrate_silking', 'sat_vp',
-           'extraterrestrial_radiation', 'actual_vp', 'et0_hargreaves', 'et0_penman_monteith', 'available_water',
-           'crop_coefficient', 'water_balance', 'envtype', 'envtype_store_weather']
+           'ROOT_DEPTH_MM', 'DEPLETION_P', 'DEFAULT_AWC_MM', 'KC_INI', 'KC_MID', 'KC_END', 'STAGE_VARS', 'SOIL_SAND',
+           'SOIL_CLAY', 'SOIL_OM', 'daily_gdd', 'thermal_time', 'stage_bounds', 'stage_masks', 'flowering_tt',
+           'calibrate_silking', 'sat_vp', 'extraterrestrial_radiation', 'actual_vp', 'et0_hargreaves',
+           'et0_penman_monteith', 'available_water', 'crop_coefficient', 'water_balance', 'envtype',
+           'envtype_store_weather']
 
 # %% ../../nbs/17_data.envtyping.ipynb #aea1d26c
 GDD_BASE, GDD_CAP = 10.0, 30.0   # °C: base temperature, cap of the daily maximum (86/50 °F)
@@ -303,3 +304,33 @@ def envtype_store_weather(aligned,          # `AlignedWeather` in physical units
               "envs_planting_imputed": {"count": len(imputed), "envs": imputed,
                                         "action": "stages placed from the imputed planting date"}}
     return table, report
+
+# %% ../../nbs/17_data.envtyping.ipynb #a5ca14c1
+SOIL_SAND, SOIL_CLAY, SOIL_OM = "% Sand", "% Clay", "Organic Matter LOI %"
+
+def _site_inputs(meta:pd.DataFrame|None, # metadata rows (`read_meta`), None without a file
+                 soil:pd.DataFrame|None, # soil rows (`read_soil`), None without a file
+                 envs:list)->tuple[np.ndarray, np.ndarray]: # Env keys: the order of the answer
+    "Latitude (metadata) and available soil water (soil texture) per Env, NaN where unknown."
+    from hybridpredictmaize.data.environments import META_LAT
+    lat = np.full(len(envs), np.nan) if meta is None or META_LAT not in meta else \
+        pd.to_numeric(meta.drop_duplicates("Env", keep="last").set_index("Env")[META_LAT], errors="coerce").reindex(envs).to_numpy(float)
+    lat = np.where((lat >= -90) & (lat <= 90) & (lat != 0), lat, np.nan)
+    awc = np.full(len(envs), np.nan)
+    if soil is not None and {SOIL_SAND, SOIL_CLAY} <= set(soil.columns):
+        s = soil.drop_duplicates("Env", keep="last").set_index("Env").reindex(envs)
+        om = s[SOIL_OM] if SOIL_OM in s else pd.Series(np.nan, index=s.index)
+        awc = available_water(pd.to_numeric(s[SOIL_SAND], errors="coerce"), pd.to_numeric(s[SOIL_CLAY], errors="coerce"),
+                              pd.to_numeric(om, errors="coerce"))
+        awc = np.where(np.isfinite(awc), awc, np.nan)
+    return lat, awc
+
+# %% ../../nbs/17_data.envtyping.ipynb #0a62a130
+def _standardise_stages(table:pd.DataFrame, train_envs, max_missing:float=0.5)->pd.DataFrame:
+    "Numeric stage covariates standardised on the training Env (missing: the training mean, 0)."
+    num = table.select_dtypes("number").astype(np.float64)
+    tr = num[num.index.isin(list(train_envs))]
+    mean, std = tr.mean(), tr.std(ddof=0)
+    keep = (tr.isna().mean() <= max_missing) & (std > 1e-9)
+    Z = ((num.loc[:, keep] - mean[keep]) / std[keep]).fillna(0.0)
+    return Z.astype(np.float32)

@@ -19,7 +19,8 @@ from .genofiles import (FORMATS, write_vcf, detect_format, VcfHeader, read_vcf_h
 if TYPE_CHECKING: import pandas as pd   # imported where used: converting a VCF does not need pandas
 
 # %% auto #0
-__all__ = ['hybrid_dosage', 'HybridMatch', 'match_hybrids', 'convert_genotypes', 'Genotypes', 'open_genotypes', 'iter_chunks']
+__all__ = ['hybrid_dosage', 'HybridMatch', 'match_hybrids', 'hybrid_parents', 'convert_genotypes', 'Genotypes', 'open_genotypes',
+           'iter_chunks']
 
 # %% ../../nbs/10_data.genotypes.ipynb #a953bac1
 def hybrid_dosage(p1:np.ndarray,          # int8 dosages of the first parents (any shape)
@@ -84,6 +85,29 @@ def match_hybrids(hybrids,            # hybrid names of a trait or template file
         if pp and None not in found: from_parents[h] = found
         else: unmatched.append(h)
     return HybridMatch(matched, from_parents, unmatched)
+
+# %% ../../nbs/10_data.genotypes.ipynb #bed7de2b
+def hybrid_parents(plots:pd.DataFrame|None=None, # plot table with `Hybrid_Parent1`, `Hybrid_Parent2`
+                   names_file=None,               # `All_hybrid_names_info.csv` (Hybrid, Parent1, Parent2)
+                   hybrids=(),                    # more hybrid names to split at '/' when no table knows them
+                  )->pd.DataFrame:
+    "Parental inbreds of each hybrid: a frame `Hybrid, Parent1, Parent2` (one row per hybrid)."
+    import pandas as pd
+    parts = []
+    if plots is not None and {"Hybrid_Parent1", "Hybrid_Parent2"} <= set(plots.columns):
+        parts.append(plots[["Hybrid", "Hybrid_Parent1", "Hybrid_Parent2"]].set_axis(["Hybrid", "Parent1", "Parent2"], axis=1))
+    if names_file is not None:
+        from hybridpredictmaize.data.environments import read_g2f_csv
+        names = read_g2f_csv(names_file, required=("Hybrid", "Parent1", "Parent2"), what="hybrid names file")
+        parts.append(names[["Hybrid", "Parent1", "Parent2"]])
+    split = pd.Series(list(hybrids), dtype=object).astype(str).str.split("/", n=1, expand=True)
+    if len(split) and split.shape[1] == 2:
+        parts.append(pd.DataFrame({"Hybrid": list(hybrids), "Parent1": split[0], "Parent2": split[1]}))
+    if not parts: return pd.DataFrame(columns=["Hybrid", "Parent1", "Parent2"])
+    df = pd.concat(parts, ignore_index=True).astype(object)
+    df = df.dropna(subset=["Parent1", "Parent2"])
+    df = df[(df.Parent1.astype(str).str.strip() != "") & (df.Parent2.astype(str).str.strip() != "")]
+    return df.drop_duplicates("Hybrid").reset_index(drop=True)
 
 # %% ../../nbs/10_data.genotypes.ipynb #8de43ac5
 def _snp_stats(block:np.ndarray):

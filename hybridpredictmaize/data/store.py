@@ -15,11 +15,14 @@ from fastcore.basics import patch
 from ..core import (DataError, DataWarning, HpmError, COMPLETE_MARKER, atomic_path, write_json,
                                      read_json, mark_complete, is_complete, warn_dropped, progress, check_option,
                                      check_input_dir, check_input_file, check_output_dir)
+from .genotypes import hybrid_parents        # moved there; importable from here too
+from .envtyping import SOIL_SAND, SOIL_CLAY, SOIL_OM
+_all_ = ['SOIL_SAND', 'SOIL_CLAY', 'SOIL_OM', 'hybrid_parents']
 
 # %% auto #0
-__all__ = ['FORMAT_VERSION', 'G2F_FILES', 'GENOTYPE_SUFFIXES', 'WITHOUT_EFFECT', 'SOIL_SAND', 'SOIL_CLAY', 'SOIL_OM',
-           'find_g2f_files', 'optional_inputs', 'warn_without', 'run_step', 'Store', 'open_store', 'hybrid_parents',
-           'prepare']
+__all__ = ['FORMAT_VERSION', 'G2F_FILES', 'GENOTYPE_SUFFIXES', 'WITHOUT_EFFECT', 'find_g2f_files', 'optional_inputs',
+           'warn_without', 'run_step', 'Store', 'open_store', 'prepare', 'SOIL_SAND', 'SOIL_CLAY', 'SOIL_OM',
+           'hybrid_parents']
 
 # %% ../../nbs/14_data.store.ipynb #90b9a63b
 FORMAT_VERSION = 2   # 2: growth-stage covariates (`envtyping/`) and the raw aligned weather
@@ -306,28 +309,9 @@ def _step_environments(files:dict, out:Path):
                 "covariates": cov_report}
     return build
 
-# %% ../../nbs/14_data.store.ipynb #5256609f
-def _fill_from_location(values, mask, envs, todo):
-    "Fill Env `todo` (no observed day) with the mean of its location's other Env; returns the filled and the unfillable."
-    from hybridpredictmaize.data.environments import parse_envs
-    loc = parse_envs(pd.Series(envs)).Location.to_numpy()
-    has = mask.any(axis=1)
-    filled, failed = {}, []
-    for e in todo:
-        i = envs.index(e)
-        donors = np.flatnonzero((loc == loc[i]) & has)
-        if len(donors) == 0: failed.append(e); continue
-        v = np.where(mask[donors][..., None], values[donors], np.nan)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            values[i] = np.nanmean(v, axis=0)
-        mask[i] = mask[donors].any(axis=0)
-        filled[e] = [envs[j] for j in donors]
-    return filled, failed
-
 # %% ../../nbs/14_data.store.ipynb #2d5c74ac
 def _step_weather(files:dict, out:Path, days_before:int, days_after:int, max_gap:int, fill_weather:bool):
-    from hybridpredictmaize.data.weather import read_weather, align_weather, WeatherScaler
+    from hybridpredictmaize.data.weather import read_weather, align_weather, WeatherScaler, _fill_from_location
     def build(tmp:Path):
         envs_df = pd.read_parquet(out/"environments/envs.parquet")
         envs = envs_df.Env.tolist()
@@ -368,40 +352,10 @@ def _step_weather(files:dict, out:Path, days_before:int, days_after:int, max_gap
                 "template_envs_filled_from_location": filled}
     return build
 
-# %% ../../nbs/14_data.store.ipynb #e7c1a2b4
-SOIL_SAND, SOIL_CLAY, SOIL_OM = "% Sand", "% Clay", "Organic Matter LOI %"
-
-def _site_inputs(files:dict, envs:list)->tuple[np.ndarray, np.ndarray]:
-    "Latitude (metadata) and available soil water (soil texture) per Env, NaN where unknown."
-    from hybridpredictmaize.data.environments import read_meta, read_soil, META_LAT
-    from hybridpredictmaize.data.envtyping import available_water
-    meta = _read_many(read_meta, [files["meta_train"], files["meta_test"]])
-    soil = _read_many(read_soil, [files["soil_train"], files["soil_test"]])
-    lat = np.full(len(envs), np.nan) if meta is None or META_LAT not in meta else \
-        pd.to_numeric(meta.drop_duplicates("Env", keep="last").set_index("Env")[META_LAT], errors="coerce").reindex(envs).to_numpy(float)
-    lat = np.where((lat >= -90) & (lat <= 90) & (lat != 0), lat, np.nan)
-    awc = np.full(len(envs), np.nan)
-    if soil is not None and {SOIL_SAND, SOIL_CLAY} <= set(soil.columns):
-        s = soil.drop_duplicates("Env", keep="last").set_index("Env").reindex(envs)
-        om = s[SOIL_OM] if SOIL_OM in s else pd.Series(np.nan, index=s.index)
-        awc = available_water(pd.to_numeric(s[SOIL_SAND], errors="coerce"), pd.to_numeric(s[SOIL_CLAY], errors="coerce"),
-                              pd.to_numeric(om, errors="coerce"))
-        awc = np.where(np.isfinite(awc), awc, np.nan)
-    return lat, awc
-
-# %% ../../nbs/14_data.store.ipynb #e7c1a2b5
-def _standardise_stages(table:pd.DataFrame, train_envs, max_missing:float=0.5)->pd.DataFrame:
-    "Numeric stage covariates standardised on the training Env (missing: the training mean, 0)."
-    num = table.select_dtypes("number").astype(np.float64)
-    tr = num[num.index.isin(list(train_envs))]
-    mean, std = tr.mean(), tr.std(ddof=0)
-    keep = (tr.isna().mean() <= max_missing) & (std > 1e-9)
-    Z = ((num.loc[:, keep] - mean[keep]) / std[keep]).fillna(0.0)
-    return Z.astype(np.float32)
-
 # %% ../../nbs/14_data.store.ipynb #8c7f0fae
 def _step_envtyping(files:dict, out:Path):
-    from hybridpredictmaize.data.envtyping import envtype_store_weather
+    from hybridpredictmaize.data.environments import read_meta, read_soil
+    from hybridpredictmaize.data.envtyping import envtype_store_weather, _site_inputs, _standardise_stages
     from hybridpredictmaize.data.weather import AlignedWeather
     def build(tmp:Path):
         envs_df = pd.read_parquet(out/"environments/envs.parquet")
@@ -409,7 +363,9 @@ def _step_envtyping(files:dict, out:Path):
         raw = _load_npy(out/"weather/raw.npy")
         aligned = AlignedWeather(raw, _load_npy(out/"weather/mask.npy"), np.zeros(raw.shape, bool), list(w["envs"]),
                                  list(w["variables"]), np.asarray(w["days"]))
-        lat, awc = _site_inputs(files, aligned.envs)
+        meta = _read_many(read_meta, [files["meta_train"], files["meta_test"]])
+        soil = _read_many(read_soil, [files["soil_train"], files["soil_test"]])
+        lat, awc = _site_inputs(meta, soil, aligned.envs)
         planting = envs_df.set_index("Env").Date_Planted.reindex(aligned.envs)
         table, report = envtype_store_weather(aligned, planting, envs_df.set_index("Env").Location.reindex(aligned.envs).tolist(),
                                               plots=pd.read_parquet(out/"phenotypes/plots.parquet"), lat=lat, awc=awc,
@@ -421,28 +377,6 @@ def _step_envtyping(files:dict, out:Path):
                       envs_with_soil_texture=int(np.isfinite(awc).sum()))
         return report
     return build
-
-# %% ../../nbs/14_data.store.ipynb #a9fda2d6
-def hybrid_parents(plots:pd.DataFrame|None=None, # plot table with `Hybrid_Parent1`, `Hybrid_Parent2`
-                   names_file=None,               # `All_hybrid_names_info.csv` (Hybrid, Parent1, Parent2)
-                   hybrids=(),                    # more hybrid names to split at '/' when no table knows them
-                  )->pd.DataFrame:
-    "Parental inbreds of each hybrid: a frame `Hybrid, Parent1, Parent2` (one row per hybrid)."
-    parts = []
-    if plots is not None and {"Hybrid_Parent1", "Hybrid_Parent2"} <= set(plots.columns):
-        parts.append(plots[["Hybrid", "Hybrid_Parent1", "Hybrid_Parent2"]].set_axis(["Hybrid", "Parent1", "Parent2"], axis=1))
-    if names_file is not None:
-        from hybridpredictmaize.data.environments import read_g2f_csv
-        names = read_g2f_csv(names_file, required=("Hybrid", "Parent1", "Parent2"), what="hybrid names file")
-        parts.append(names[["Hybrid", "Parent1", "Parent2"]])
-    split = pd.Series(list(hybrids), dtype=object).astype(str).str.split("/", n=1, expand=True)
-    if len(split) and split.shape[1] == 2:
-        parts.append(pd.DataFrame({"Hybrid": list(hybrids), "Parent1": split[0], "Parent2": split[1]}))
-    if not parts: return pd.DataFrame(columns=["Hybrid", "Parent1", "Parent2"])
-    df = pd.concat(parts, ignore_index=True).astype(object)
-    df = df.dropna(subset=["Parent1", "Parent2"])
-    df = df[(df.Parent1.astype(str).str.strip() != "") & (df.Parent2.astype(str).str.strip() != "")]
-    return df.drop_duplicates("Hybrid").reset_index(drop=True)
 
 # %% ../../nbs/14_data.store.ipynb #9342574f
 def _step_genotypes(files:dict, out:Path, min_call_rate:float, min_maf:float, chunk_snps:int|None, all_hybrids:bool):
