@@ -15,6 +15,7 @@ from fastcore.basics import patch
 from ..core import (DataError, DataWarning, HpmError, COMPLETE_MARKER, atomic_path, write_json,
                                      read_json, mark_complete, is_complete, warn_dropped, progress, check_option,
                                      check_input_dir, check_input_file, check_output_dir)
+from .environments import _read_many
 from .genotypes import hybrid_parents        # moved there; importable from here too
 from .envtyping import SOIL_SAND, SOIL_CLAY, SOIL_OM
 _all_ = ['SOIL_SAND', 'SOIL_CLAY', 'SOIL_OM', 'hybrid_parents']
@@ -169,16 +170,19 @@ class Store:
         self._env_pos = pd.Series(np.arange(len(self.weather_envs)), index=pd.Index(self.weather_envs))
         self._genotypes = None
 
-    @property
-    def genotypes(self):
-        "The genotype matrix, memory-mapped (opened on first use, again in each worker process)."
-        if self._genotypes is None:
-            from hybridpredictmaize.data.genotypes import open_genotypes
-            self._genotypes = open_genotypes(self.path/"genotypes")
-        return self._genotypes
+# %% ../../nbs/14_data.store.ipynb #aa6b8bd2
+@patch(as_prop=True)
+def genotypes(self:Store):
+    "The genotype matrix, memory-mapped (opened on first use, again in each worker process)."
+    if self._genotypes is None:
+        from hybridpredictmaize.data.genotypes import open_genotypes
+        self._genotypes = open_genotypes(self.path/"genotypes")
+    return self._genotypes
 
-    def __getstate__(self): return {**self.__dict__, "_genotypes": None}   # never pickle a memory map
-    def __repr__(self): return f"Store({str(self.path)!r}: {len(self.weather_envs)} Env, {len(self.blues)} BLUEs)"
+@patch
+def __getstate__(self:Store): return {**self.__dict__, "_genotypes": None}   # never pickle a memory map
+@patch
+def __repr__(self:Store): return f"Store({str(self.path)!r}: {len(self.weather_envs)} Env, {len(self.blues)} BLUEs)"
 
 # %% ../../nbs/14_data.store.ipynb #8b5ff4f4
 def open_store(path # a folder written by `prepare`
@@ -258,17 +262,21 @@ def _step_phenotypes(files:dict):
         return report
     return build
 
-# %% ../../nbs/14_data.store.ipynb #f6464df8
-def _read_many(reader, paths, counts:dict|None=None):
-    "Read and concatenate the files `paths` that exist; `counts[path]` = rows read from each."
-    frames = {str(p): reader(p) for p in paths if p is not None}
-    if counts is not None:   # rows in the file (a soil analysis shared with another Env by its comment is copied, not read)
-        counts.update({p: len(f) - len(f.attrs.get("shared_from_comments", [])) for p, f in frames.items()})
-    return pd.concat(frames.values(), ignore_index=True) if frames else None
+# %% ../../nbs/14_data.store.ipynb #4be0e014
+def _environments_report(files:dict, counts:dict, envs, train_envs, test_envs, df, inputs:dict, cov_report)->dict:
+    "The environments step's part of `report.json`."
+    unused = {name: sorted(set(t.Env) - set(envs)) for name, t in inputs.items() if t is not None}
+    return {"n_envs": len(envs), "n_train_envs": len(train_envs), "n_test_envs": len(test_envs),
+            "rows_read": {name: sum(counts.get(str(files[f"{name}_{part}"]), 0) for part in ("train", "test")) for name in ("meta", "soil", "ec")},
+            "rows_per_file": counts,
+            "envs_without": {name: df.Env[~df[f"has_{name}"]].tolist() for name in ("meta", "soil", "ec")},
+            "rows_unused": {k: {"count": len(v), "envs": v} for k, v in unused.items()},
+            "planting_date_source": df.planting_source.value_counts().to_dict(),
+            "covariates": cov_report}
 
 # %% ../../nbs/14_data.store.ipynb #a5e47bb4
 def _step_environments(files:dict, out:Path):
-    from hybridpredictmaize.data.environments import read_meta, read_soil, read_ec, env_covariates, planting_dates, parse_envs
+    from hybridpredictmaize.data.environments import read_meta, read_soil, read_ec, env_covariates, planting_dates, _env_table
     def build(tmp:Path):
         plots = pd.read_parquet(out/"phenotypes/plots.parquet")
         blues = pd.read_parquet(out/"phenotypes/blues.parquet")
@@ -284,34 +292,49 @@ def _step_environments(files:dict, out:Path):
         if meta is not None: meta = meta.drop_duplicates("Env", keep="last")
         cov, cov_report = env_covariates(meta if meta is not None else pd.DataFrame({"Env": envs}), soil, ec, envs, train_envs)
         dates = planting_dates(meta, plots, envs=envs)
-        source = dates.attrs.get("source", {})
-        df = parse_envs(pd.Series(envs))[["Env", "Location", "Year"]].reset_index(drop=True)
-        df["is_test"] = df.Env.isin(test_envs if tmpl is None else set(tmpl.Env))
-        df["is_train"] = df.Env.isin(train_envs)
-        df["Date_Planted"] = pd.to_datetime(dates.reindex(envs).to_numpy())
-        df["planting_source"] = [source.get(e) for e in envs]
-        for name, table in (("meta", meta), ("soil", soil), ("ec", ec)):
-            df[f"has_{name}"] = df.Env.isin(set(table.Env) if table is not None else set())
-        n = plots.groupby("Env").size()
-        df["n_plots"] = df.Env.map(n).fillna(0).astype(int)
-        df["n_hybrids"] = df.Env.map(blues.groupby("Env").Hybrid.nunique()).fillna(0).astype(int)
+        inputs = {"meta": meta, "soil": soil, "ec": ec}
+        df = _env_table(envs, train_envs, test_envs, tmpl, dates, plots, blues, inputs)
         df.to_parquet(tmp/"envs.parquet", index=False)
         cov = cov.reindex(envs)
         cov.index.name = "Env"
         cov.reset_index().to_parquet(tmp/"covariates.parquet", index=False)
-        unused = {name: sorted(set(t.Env) - set(envs)) for name, t in (("meta", meta), ("soil", soil), ("ec", ec)) if t is not None}
-        return {"n_envs": len(envs), "n_train_envs": len(train_envs), "n_test_envs": len(test_envs),
-                "rows_read": {name: sum(counts.get(str(files[f"{name}_{part}"]), 0) for part in ("train", "test")) for name in ("meta", "soil", "ec")},
-                "rows_per_file": counts,
-                "envs_without": {name: df.Env[~df[f"has_{name}"]].tolist() for name in ("meta", "soil", "ec")},
-                "rows_unused": {k: {"count": len(v), "envs": v} for k, v in unused.items()},
-                "planting_date_source": df.planting_source.value_counts().to_dict(),
-                "covariates": cov_report}
+        return _environments_report(files, counts, envs, train_envs, test_envs, df, inputs, cov_report)
     return build
+
+# %% ../../nbs/14_data.store.ipynb #37e7fa52
+def _template_weather(files:dict, envs_df:pd.DataFrame, envs:list, values, mask, no_weather:list, fill_weather:bool)->dict:
+    "Fill (`fill_weather`) or refuse the template's Env without weather; returns the Env filled from their location."
+    from hybridpredictmaize.data.weather import _fill_from_location
+    test_missing = [e for e in no_weather if envs_df.set_index("Env").at[e, "is_test"]]
+    filled = {}
+    if test_missing and fill_weather:
+        filled, test_missing = _fill_from_location(values, mask, envs, test_missing)
+    if test_missing:
+        where = files["weather_test"] or files["weather_train"]
+        hint = ("no other year of their location has weather either: add their daily rows to the testing weather file, "
+                "or remove them from the template") if fill_weather else ("add their daily rows to the testing weather "
+                "file, or pass --fill-weather (fill_weather=True) to use the mean of the location's other years")
+        raise DataError(f"no weather for {len(test_missing)} Env of the template: {', '.join(test_missing)}", file=where, hint=hint)
+    return filled
+
+# %% ../../nbs/14_data.store.ipynb #b5700886
+def _save_weather(tmp:Path, aligned, values, mask, envs:list, train_envs:list, days_before:int, days_after:int, max_gap:int):
+    "Scaler fitted on the training Env; writes the scaled and raw tensors, the mask and `weather.json`; returns the scaled."
+    from hybridpredictmaize.data.weather import WeatherScaler
+    scaler = WeatherScaler.fit(aligned, train_envs)
+    scaled = np.asarray(scaler.transform(aligned), dtype=np.float32)
+    scaled = np.where(np.isfinite(scaled), scaled, 0).astype(np.float32)
+    np.save(tmp/"weather.npy", scaled, allow_pickle=False)
+    np.save(tmp/"mask.npy", mask, allow_pickle=False)
+    np.save(tmp/"raw.npy", np.asarray(values, dtype=np.float32), allow_pickle=False)   # physical units, NaN missing
+    write_json(tmp/"weather.json", {"envs": envs, "variables": list(aligned.variables), "days_before": days_before,
+                                    "days_after": days_after, "max_gap": max_gap, "days": list(map(int, aligned.days)),
+                                    "scaler": scaler.to_dict()})
+    return scaled
 
 # %% ../../nbs/14_data.store.ipynb #2d5c74ac
 def _step_weather(files:dict, out:Path, days_before:int, days_after:int, max_gap:int, fill_weather:bool):
-    from hybridpredictmaize.data.weather import read_weather, align_weather, WeatherScaler, _fill_from_location
+    from hybridpredictmaize.data.weather import read_weather, align_weather
     def build(tmp:Path):
         envs_df = pd.read_parquet(out/"environments/envs.parquet")
         envs = envs_df.Env.tolist()
@@ -322,29 +345,12 @@ def _step_weather(files:dict, out:Path, days_before:int, days_after:int, max_gap
         aligned = align_weather(weather, planting, days_before=days_before, days_after=days_after, max_gap=max_gap, envs=envs)
         values, mask = aligned.values, aligned.mask
         no_weather = [e for e, m in zip(envs, mask) if not m.any()]
-        test_missing = [e for e in no_weather if envs_df.set_index("Env").at[e, "is_test"]]
-        filled = {}
-        if test_missing and fill_weather:
-            filled, test_missing = _fill_from_location(values, mask, envs, test_missing)
-        if test_missing:
-            where = files["weather_test"] or files["weather_train"]
-            hint = ("no other year of their location has weather either: add their daily rows to the testing weather file, "
-                    "or remove them from the template") if fill_weather else ("add their daily rows to the testing weather "
-                    "file, or pass --fill-weather (fill_weather=True) to use the mean of the location's other years")
-            raise DataError(f"no weather for {len(test_missing)} Env of the template: {', '.join(test_missing)}", file=where, hint=hint)
+        filled = _template_weather(files, envs_df, envs, values, mask, no_weather, fill_weather)
         train_envs = envs_df.Env[envs_df.is_train].tolist()
         left_out = [e for e in no_weather if e not in filled and e in set(train_envs)]
         warn_dropped(len(left_out), "training Env", f"no weather rows ({', '.join(left_out[:3])}{' ...' if len(left_out) > 3 else ''})",
                      file=files["weather_train"], action="left out of training")
-        scaler = WeatherScaler.fit(aligned, train_envs)
-        scaled = np.asarray(scaler.transform(aligned), dtype=np.float32)
-        scaled = np.where(np.isfinite(scaled), scaled, 0).astype(np.float32)
-        np.save(tmp/"weather.npy", scaled, allow_pickle=False)
-        np.save(tmp/"mask.npy", mask, allow_pickle=False)
-        np.save(tmp/"raw.npy", np.asarray(values, dtype=np.float32), allow_pickle=False)   # physical units, NaN missing
-        write_json(tmp/"weather.json", {"envs": envs, "variables": list(aligned.variables), "days_before": days_before,
-                                        "days_after": days_after, "max_gap": max_gap, "days": list(map(int, aligned.days)),
-                                        "scaler": scaler.to_dict()})
+        scaled = _save_weather(tmp, aligned, values, mask, envs, train_envs, days_before, days_after, max_gap)
         return {"rows_per_file": counts, "rows_read": len(weather),
                 "align": _json_norm(getattr(aligned, "report", {})), "shape": list(scaled.shape),
                 "observed_share": float(mask.mean()),
@@ -404,6 +410,26 @@ def _from_parents(geno_report:dict)->list:
     "The hybrids whose genotype rows were built from their parents."
     return list(geno_report.get("hybrids_from_parents", {}))
 
+# %% ../../nbs/14_data.store.ipynb #757c039e
+def _finish_template(out:Path, files:dict, steps:dict, report:dict, genotyped, from_parents:set, with_weather:set):
+    "Flag the template rows (genotype and its source, weather), write `template.parquet` and add its part of the report."
+    tpath = out/"phenotypes/template.parquet"
+    if not tpath.exists(): return
+    tmpl = pd.read_parquet(tpath)
+    tmpl["has_genotype"] = genotyped(tmpl.Hybrid)
+    tmpl["genotype_source"] = np.where(~tmpl.has_genotype, "none", np.where(tmpl.Hybrid.isin(from_parents), "parents", "measured"))
+    tmpl["has_weather"] = tmpl.Env.isin(with_weather)
+    with atomic_path(out/"template.parquet") as p: tmpl.to_parquet(p, index=False)
+    no_geno = sorted(tmpl.Hybrid[~tmpl.has_genotype].unique())
+    report["template"] = {**steps["phenotypes"].get("template", {}),
+                          "hybrids_from_parents": sorted(set(tmpl.Hybrid) & from_parents),
+                          "hybrids_without_genotype": no_geno, "rows_without_genotype": int((~tmpl.has_genotype).sum()),
+                          "action_without_genotype": "predicted with the environment mean",
+                          "envs_without_weather": sorted(set(tmpl.Env) - with_weather),
+                          "envs_weather_filled_from_location": sorted(steps["weather"].get("template_envs_filled_from_location", {}))}
+    if no_geno: warn_dropped(len(no_geno), "template hybrids", "no genotype and no genotyped parents",
+                             file=files["template"], action="flagged for the environment mean")
+
 # %% ../../nbs/14_data.store.ipynb #f70ad836
 def _finish(out:Path, files:dict, steps:dict, options:dict, without:dict):
     from hybridpredictmaize.data.genotypes import open_genotypes
@@ -420,22 +446,7 @@ def _finish(out:Path, files:dict, steps:dict, options:dict, without:dict):
     miss = sorted(set(blues.Hybrid[~genotyped(blues.Hybrid)]))
     report["unmatched_hybrids"] = {"trait_hybrids": len(miss), "trait_plots": int(plots.Hybrid.isin(miss).sum()),
                                    "trait_blues": int(blues.Hybrid.isin(miss).sum()), "hybrids": miss}
-    tpath = out/"phenotypes/template.parquet"
-    if tpath.exists():
-        tmpl = pd.read_parquet(tpath)
-        tmpl["has_genotype"] = genotyped(tmpl.Hybrid)
-        tmpl["genotype_source"] = np.where(~tmpl.has_genotype, "none", np.where(tmpl.Hybrid.isin(from_parents), "parents", "measured"))
-        tmpl["has_weather"] = tmpl.Env.isin(with_weather)
-        with atomic_path(out/"template.parquet") as p: tmpl.to_parquet(p, index=False)
-        no_geno = sorted(tmpl.Hybrid[~tmpl.has_genotype].unique())
-        report["template"] = {**steps["phenotypes"].get("template", {}),
-                              "hybrids_from_parents": sorted(set(tmpl.Hybrid) & from_parents),
-                              "hybrids_without_genotype": no_geno, "rows_without_genotype": int((~tmpl.has_genotype).sum()),
-                              "action_without_genotype": "predicted with the environment mean",
-                              "envs_without_weather": sorted(set(tmpl.Env) - with_weather),
-                              "envs_weather_filled_from_location": sorted(steps["weather"].get("template_envs_filled_from_location", {}))}
-        if no_geno: warn_dropped(len(no_geno), "template hybrids", "no genotype and no genotyped parents",
-                                 file=files["template"], action="flagged for the environment mean")
+    _finish_template(out, files, steps, report, genotyped, from_parents, with_weather)
     counts = {"envs": len(envs), "train_envs": int(envs.is_train.sum()), "test_envs": int((envs.is_test & ~envs.is_train).sum()),
               "hybrids": len(G.ids), "snps": int(G.shape[1]), "plots": len(plots), "blues": len(blues),
               "weather_days": int(mask.shape[1]), "template_rows": int(report.get("template", {}).get("rows_read", 0))}
@@ -455,6 +466,15 @@ def _check_prepare_args(data_dir, out_dir, genotypes, template, days_before, day
     for name, v in (("--days-before", days_before), ("--days-after", days_after), ("--max-gap", max_gap)):
         check_option(v, name, 1 if name == "--days-after" else 0, integer=True)
     check_option(min_call_rate, "--min-call-rate", 0, 1); check_option(min_maf, "--min-maf", 0, 0.5)
+
+# %% ../../nbs/14_data.store.ipynb #6a2b9335
+def _prepare_plan(files:dict, out:Path, days_before, days_after, max_gap, fill_weather, min_call_rate, min_maf, chunk_snps, all_hybrids)->list:
+    "The steps of `prepare` in order: (name, a function that makes the step's builder)."
+    return [("phenotypes", lambda: _step_phenotypes(files)),
+            ("environments", lambda: _step_environments(files, out)),
+            ("weather", lambda: _step_weather(files, out, days_before, days_after, max_gap, fill_weather)),
+            ("envtyping", lambda: _step_envtyping(files, out)),
+            ("genotypes", lambda: _step_genotypes(files, out, min_call_rate, min_maf, chunk_snps, all_hybrids))]
 
 # %% ../../nbs/14_data.store.ipynb #8e8ac51a
 def prepare(data_dir,                 # G2F folder with `Training_Data/` and `Testing_Data/`
@@ -481,11 +501,7 @@ def prepare(data_dir,                 # G2F folder with `Training_Data/` and `Te
     _start_store(out, _inputs_record(files, options), overwrite)
     if is_complete(out): return open_store(out)
     steps = {}
-    plan = [("phenotypes", lambda: _step_phenotypes(files)),
-            ("environments", lambda: _step_environments(files, out)),
-            ("weather", lambda: _step_weather(files, out, days_before, days_after, max_gap, fill_weather)),
-            ("envtyping", lambda: _step_envtyping(files, out)),
-            ("genotypes", lambda: _step_genotypes(files, out, min_call_rate, min_maf, chunk_snps, all_hybrids))]
+    plan = _prepare_plan(files, out, days_before, days_after, max_gap, fill_weather, min_call_rate, min_maf, chunk_snps, all_hybrids)
     for name, make in progress(plan, desc="prepare", unit="step"):
         steps[name], _ = run_step(out, name, make())
     _finish(out, files, steps, options, without)
@@ -526,6 +542,17 @@ def _dropped_lines(report, what:str)->list[str]:
     walk(report)
     return lines
 
+def _dropped_summary(r:dict, trait:dict, g:dict, w:dict)->str:
+    "The `dropped:` line of `Store.summary`: plots, SNPs, trait hybrids and Env left out, and why."
+    dropped = _dropped_lines(trait, "plots")
+    qc = g.get("qc", {})
+    for key, why in (("removed_call_rate", "call rate below the threshold"), ("removed_maf", "minor-allele frequency below the threshold")):
+        if qc.get(key): dropped.append(f"{qc[key]:,} SNPs: {why}")
+    um = r.get("unmatched_hybrids", {})
+    if um.get("trait_hybrids"): dropped.append(f"{um['trait_hybrids']:,} trait hybrids without genotype ({um['trait_plots']:,} plots) left out of training")
+    if w.get("envs_without_weather"): dropped.append(f"{len(w['envs_without_weather'])} Env without weather left out of training")
+    return "  dropped: " + ("; ".join(dropped) if dropped else "nothing")
+
 # %% ../../nbs/14_data.store.ipynb #43b2ff86
 @patch
 def summary(self:Store)->str:
@@ -540,14 +567,7 @@ def summary(self:Store)->str:
              f"  hybrids: {c['hybrids']:,} genotyped; SNPs: {c['snps']:,}",
              f"  plots: {c['plots']:,} kept of {read:,} read; BLUEs: {c['blues']:,} (Env, Hybrid) pairs" if isinstance(read, int)
              else f"  plots: {c['plots']:,}; BLUEs: {c['blues']:,} (Env, Hybrid) pairs"]
-    dropped = _dropped_lines(trait, "plots")
-    qc = g.get("qc", {})
-    for key, why in (("removed_call_rate", "call rate below the threshold"), ("removed_maf", "minor-allele frequency below the threshold")):
-        if qc.get(key): dropped.append(f"{qc[key]:,} SNPs: {why}")
-    um = r.get("unmatched_hybrids", {})
-    if um.get("trait_hybrids"): dropped.append(f"{um['trait_hybrids']:,} trait hybrids without genotype ({um['trait_plots']:,} plots) left out of training")
-    if w.get("envs_without_weather"): dropped.append(f"{len(w['envs_without_weather'])} Env without weather left out of training")
-    lines.append("  dropped: " + ("; ".join(dropped) if dropped else "nothing"))
+    lines.append(_dropped_summary(r, trait, g, w))
     if r.get("inputs_missing"):
         lines.append("  went on without: " + ", ".join(f"{k} ({w['state']})" for k, w in r["inputs_missing"].items()))
     t = r.get("template")
