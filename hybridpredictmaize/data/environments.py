@@ -76,24 +76,18 @@ def _decode(raw:bytes, path):
         try: return raw.decode(enc)
         except UnicodeDecodeError: pass
 
-# %% ../../nbs/13_data.environments.ipynb #4b7e61a5
-def read_g2f_csv(path,             # the CSV file
-                 required=("Env",), # columns that must be present
-                 what:str="table",  # what the file is, for messages (e.g. "trait file")
-                 as_text:bool=True): # every cell as text; False lets pandas type the all-number columns (fast on wide files)
-    "Read a G2F CSV as text cells (NaN for missing), checking encoding, separator and required columns."
-    path = Path(path)
-    if not path.exists(): raise DataError(f"{what} not found", file=path)
-    raw = path.read_bytes()
-    if not raw.strip(): raise DataError(f"the {what} is empty", file=path, hint="check that the download finished")
-    text = _decode(raw, path)
-    header = text.splitlines()[0]
+# %% ../../nbs/13_data.environments.ipynb #8ff0c814
+def _check_separator(header:str, path, what:str):
+    "A `DataError` when the header's fields are separated by semicolons or tabs rather than commas."
     if "," not in header:
         for sep, name in ((";", "semicolons"), ("\t", "tabs")):
             if sep in header:
                 raise DataError(f"the {what}'s fields are separated by {name}, not commas", file=path, line=1,
                                 hint="save it as a comma-separated CSV (a semicolon CSV often also writes decimal "
                                      "commas, e.g. '12,3': use a dot)")
+
+def _parse_csv(text:str, path, what:str, as_text:bool)->pd.DataFrame:
+    "The CSV text as a frame; a `DataError` naming the line where a row has more fields than the header."
     na = sorted({v for x in NA_STRINGS for v in (x, x.upper(), x.title())})
     try:
         with warnings.catch_warnings():
@@ -107,6 +101,21 @@ def read_g2f_csv(path,             # the CSV file
         m = re.search(r"line (\d+)", str(e))
         raise DataError(f"cannot parse the {what} as CSV ({e})", file=path, line=int(m.group(1)) if m else None,
                         hint="a row has more fields than the header; check quotes and separators")
+    return df
+
+# %% ../../nbs/13_data.environments.ipynb #4b7e61a5
+def read_g2f_csv(path,             # the CSV file
+                 required=("Env",), # columns that must be present
+                 what:str="table",  # what the file is, for messages (e.g. "trait file")
+                 as_text:bool=True): # every cell as text; False lets pandas type the all-number columns (fast on wide files)
+    "Read a G2F CSV as text cells (NaN for missing), checking encoding, separator and required columns."
+    path = Path(path)
+    if not path.exists(): raise DataError(f"{what} not found", file=path)
+    raw = path.read_bytes()
+    if not raw.strip(): raise DataError(f"the {what} is empty", file=path, hint="check that the download finished")
+    text = _decode(raw, path)
+    _check_separator(text.splitlines()[0], path, what)
+    df = _parse_csv(text, path, what, as_text)
     df.columns = [str(c).strip() for c in df.columns]
     missing = [c for c in required if c not in df.columns]
     if missing:
@@ -226,6 +235,14 @@ def read_ec(path): # a `6_*_EC_Data_*.csv` file
         df[c] = v
     return df.astype({c: float for c in df.columns[1:]})
 
+# %% ../../nbs/13_data.environments.ipynb #c0cca227
+def _read_many(reader, paths, counts:dict|None=None):
+    "Read and concatenate the files `paths` that exist; `counts[path]` = rows read from each."
+    frames = {str(p): reader(p) for p in paths if p is not None}
+    if counts is not None:   # rows in the file (a soil analysis shared with another Env by its comment is copied, not read)
+        counts.update({p: len(f) - len(f.attrs.get("shared_from_comments", [])) for p, f in frames.items()})
+    return pd.concat(frames.values(), ignore_index=True) if frames else None
+
 # %% ../../nbs/13_data.environments.ipynb #e8668e53
 def planting_dates(meta:pd.DataFrame|None, # metadata (train and/or test) with an optional `Date_Planted` column
                    plots:pd.DataFrame|None, # plot table with `Env` and `Date_Planted` (parsed or text)
@@ -264,6 +281,22 @@ def _fill_dates(dates, source):
         dates[env] = pd.Timestamp(year=int(year), month=1, day=1) + pd.Timedelta(days=int(round(day)) - 1)
         source[env] = how
     return dates, source
+
+# %% ../../nbs/13_data.environments.ipynb #7d19d26d
+def _env_table(envs, train_envs, test_envs, tmpl, dates, plots, blues, inputs:dict)->pd.DataFrame:
+    "One row per Env: location, year, train/test, planting date and its source, the inputs it has, plots and hybrids."
+    source = dates.attrs.get("source", {})
+    df = parse_envs(pd.Series(envs))[["Env", "Location", "Year"]].reset_index(drop=True)
+    df["is_test"] = df.Env.isin(test_envs if tmpl is None else set(tmpl.Env))
+    df["is_train"] = df.Env.isin(train_envs)
+    df["Date_Planted"] = pd.to_datetime(dates.reindex(envs).to_numpy())
+    df["planting_source"] = [source.get(e) for e in envs]
+    for name, table in inputs.items():
+        df[f"has_{name}"] = df.Env.isin(set(table.Env) if table is not None else set())
+    n = plots.groupby("Env").size()
+    df["n_plots"] = df.Env.map(n).fillna(0).astype(int)
+    df["n_hybrids"] = df.Env.map(blues.groupby("Env").Hybrid.nunique()).fillna(0).astype(int)
+    return df
 
 # %% ../../nbs/13_data.environments.ipynb #9603af8b
 CROPS = ("soybean", "corn", "wheat", "cotton", "peanut", "sorghum")
@@ -333,6 +366,30 @@ def _raw_groups(meta, soil, ec, envs, is_train, min_count):
         groups["ec"] = e.drop(columns=[c for c in ("Year",) if c in e]).astype(float)
     return groups, binary
 
+# %% ../../nbs/13_data.environments.ipynb #8e4974f0
+def _group_block(name:str, g:pd.DataFrame, envs, is_train, binary:set, max_missing:float, ec_pca, report:dict)->pd.DataFrame:
+    "One covariate group: too-missing or constant columns dropped, training medians imputed, standardised, `{name}_missing`."
+    A = g.to_numpy(np.float64); T = A[is_train]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN training columns
+        miss_share, const = np.isnan(T).mean(0), ~(np.nanmax(T, 0) > np.nanmin(T, 0))
+        keep = ~((miss_share > max_missing) & (name in ("soil", "ec")) | const)
+        report["dropped_columns"][name] = list(g.columns[~keep])
+        A, T, cols = A[:, keep], T[:, keep], g.columns[keep]
+        isna = np.isnan(A)
+        report["groups"][name] = {"columns": int(keep.sum()), "envs_missing": int(isna.any(1).sum()),
+                                  "envs_without_data": int(isna.all(1).sum()) if keep.any() else len(envs),
+                                  "values_imputed": int(isna.sum())}
+        A = np.where(isna, np.nanmedian(T, 0), A)
+    cont = np.array([c not in binary for c in cols], bool)
+    mu, sd = A[is_train][:, cont].mean(0), A[is_train][:, cont].std(0)
+    A[:, cont] = (A[:, cont] - mu) / np.where(sd > 0, sd, 1)
+    g, isna = pd.DataFrame(A, index=envs, columns=cols), pd.DataFrame(isna, index=envs)
+    if name == "ec" and ec_pca: g = _pca(g, is_train, ec_pca, report)
+    if isna.any(axis=1).any() and not isna.any(axis=1).all():
+        g = pd.concat([g, isna.any(axis=1).astype(float).rename(f"{name}_missing")], axis=1)
+    return g
+
 # %% ../../nbs/13_data.environments.ipynb #012b222d
 def env_covariates(meta:pd.DataFrame,      # metadata of all Env (train and test concatenated)
                    soil:pd.DataFrame|None,  # soil table (train and test concatenated), or None
@@ -348,28 +405,7 @@ def env_covariates(meta:pd.DataFrame,      # metadata of all Env (train and test
     if not is_train.any(): raise DataError("env_covariates needs at least one training Env among `envs`")
     groups, binary = _raw_groups(meta, soil, ec, envs, is_train, min_count)
     report = {"n_envs": len(envs), "n_train_envs": int(is_train.sum()), "groups": {}, "dropped_columns": {}}
-    blocks = []
-    for name, g in groups.items():
-        A = g.to_numpy(np.float64); T = A[is_train]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN training columns
-            miss_share, const = np.isnan(T).mean(0), ~(np.nanmax(T, 0) > np.nanmin(T, 0))
-            keep = ~((miss_share > max_missing) & (name in ("soil", "ec")) | const)
-            report["dropped_columns"][name] = list(g.columns[~keep])
-            A, T, cols = A[:, keep], T[:, keep], g.columns[keep]
-            isna = np.isnan(A)
-            report["groups"][name] = {"columns": int(keep.sum()), "envs_missing": int(isna.any(1).sum()),
-                                      "envs_without_data": int(isna.all(1).sum()) if keep.any() else len(envs),
-                                      "values_imputed": int(isna.sum())}
-            A = np.where(isna, np.nanmedian(T, 0), A)
-        cont = np.array([c not in binary for c in cols], bool)
-        mu, sd = A[is_train][:, cont].mean(0), A[is_train][:, cont].std(0)
-        A[:, cont] = (A[:, cont] - mu) / np.where(sd > 0, sd, 1)
-        g, isna = pd.DataFrame(A, index=envs, columns=cols), pd.DataFrame(isna, index=envs)
-        if name == "ec" and ec_pca: g = _pca(g, is_train, ec_pca, report)
-        if isna.any(axis=1).any() and not isna.any(axis=1).all():
-            g = pd.concat([g, isna.any(axis=1).astype(float).rename(f"{name}_missing")], axis=1)
-        blocks.append(g)
+    blocks = [_group_block(name, g, envs, is_train, binary, max_missing, ec_pca, report) for name, g in groups.items()]
     X = pd.concat(blocks, axis=1).astype(np.float32)
     report["n_columns"] = X.shape[1]
     assert not X.isna().any().any()

@@ -13,10 +13,11 @@ from ..core import DataError
 
 # %% auto #0
 __all__ = ['GDD_BASE', 'GDD_CAP', 'TT_EMERGENCE', 'TT_SILKING', 'TT_GRAIN_FILL', 'CRITICAL_HALF', 'STAGES', 'ASI_TT',
-           'ROOT_DEPTH_MM', 'DEPLETION_P', 'DEFAULT_AWC_MM', 'KC_INI', 'KC_MID', 'KC_END', 'STAGE_VARS', 'daily_gdd',
-           'thermal_time', 'stage_bounds', 'stage_masks', 'flowering_tt', 'calibrate_silking', 'sat_vp',
-           'extraterrestrial_radiation', 'actual_vp', 'et0_hargreaves', 'et0_penman_monteith', 'available_water',
-           'crop_coefficient', 'water_balance', 'envtype', 'envtype_store_weather']
+           'ROOT_DEPTH_MM', 'DEPLETION_P', 'DEFAULT_AWC_MM', 'KC_INI', 'KC_MID', 'KC_END', 'STAGE_VARS', 'SOIL_SAND',
+           'SOIL_CLAY', 'SOIL_OM', 'daily_gdd', 'thermal_time', 'stage_bounds', 'stage_masks', 'flowering_tt',
+           'calibrate_silking', 'sat_vp', 'extraterrestrial_radiation', 'actual_vp', 'et0_hargreaves',
+           'et0_penman_monteith', 'available_water', 'crop_coefficient', 'water_balance', 'envtype',
+           'envtype_store_weather']
 
 # %% ../../nbs/17_data.envtyping.ipynb #aea1d26c
 GDD_BASE, GDD_CAP = 10.0, 30.0   # °C: base temperature, cap of the daily maximum (86/50 °F)
@@ -220,6 +221,15 @@ def _stage_stats(mask, obs, daily:dict)->dict:
 def _column(values, variables, name):
     return values[..., variables.index(name)].astype(np.float64) if name in variables else np.full(values.shape[:2], np.nan)
 
+def _daily_vars(values, variables:list)->dict:
+    "The daily variables by short name (all NaN where absent); with only the daily mean, it serves as max and min."
+    v = {k: _column(values, variables, c) for k, c in (("tmax", "T2M_MAX"), ("tmin", "T2M_MIN"), ("tmean", "T2M"),
+         ("rain", "PRECTOTCORR"), ("srad", "ALLSKY_SFC_SW_DWN"), ("rh", "RH2M"), ("tdew", "T2MDEW"), ("wind", "WS2M"), ("ps", "PS"),
+         ("gwet", "GWETROOT"))}
+    if np.isnan(v["tmax"]).all() and np.isnan(v["tmin"]).all():   # only the daily mean: use it for both
+        v["tmax"], v["tmin"] = v["tmean"], v["tmean"]
+    return v
+
 def _et0(v:dict, lat, doy)->tuple[np.ndarray, np.ndarray]:
     "Daily ET0 (mm) and, per Env, whether Penman–Monteith (True) or Hargreaves was used."
     ra = extraterrestrial_radiation(lat[:, None], doy)
@@ -229,6 +239,20 @@ def _et0(v:dict, lat, doy)->tuple[np.ndarray, np.ndarray]:
     pm = et0_penman_monteith(v["tmax"], v["tmin"], np.nan_to_num(v["srad"]), ra, ea, np.nan_to_num(v["wind"], nan=2.0), v["ps"])
     hg = et0_hargreaves(v["tmax"], v["tmin"], ra)
     return np.where(use_pm[:, None], pm, hg), use_pm
+
+# %% ../../nbs/17_data.envtyping.ipynb #d791de0f
+def _stage_table(envs, days, masks:dict, complete, obs, v:dict, tt, tt_silk, awc, use_pm)->pd.DataFrame:
+    "One row per Env: the `{stage}_{var}` covariates, then silking, maturity, soil water, ET0 method and completeness."
+    cols = {}
+    for s in STAGES:
+        for k, x in _stage_stats(masks[s], obs, v).items(): cols[f"{s}_{k}"] = x
+    out = pd.DataFrame(cols, index=pd.Index(envs, name="Env"))[[f"{s}_{k}" for s in STAGES for k in STAGE_VARS]]
+    first = lambda m: np.where(m.any(1), days[np.argmax(m, axis=1)], np.nan)
+    out["tt_silking"], out["silking_dap"] = tt_silk, first(tt >= tt_silk[:, None])
+    out["maturity_dap"], out["awc_mm"] = first(tt >= (tt_silk + TT_GRAIN_FILL)[:, None]), awc
+    out["et0_method"] = np.where(use_pm, "penman-monteith", "hargreaves")
+    out["complete"] = complete & obs[:, days >= 0].any(1)
+    return out
 
 # %% ../../nbs/17_data.envtyping.ipynb #6a12e57f
 def envtype(envs,               # Env keys (n_env,)
@@ -243,11 +267,7 @@ def envtype(envs,               # Env keys (n_env,)
     "Stage covariates per Env (one row each): `{stage}_{var}` columns and the environment-level columns."
     envs, days, variables = list(envs), np.asarray(days), list(variables)
     n = len(envs)
-    v = {k: _column(values, variables, c) for k, c in (("tmax", "T2M_MAX"), ("tmin", "T2M_MIN"), ("tmean", "T2M"),
-         ("rain", "PRECTOTCORR"), ("srad", "ALLSKY_SFC_SW_DWN"), ("rh", "RH2M"), ("tdew", "T2MDEW"), ("wind", "WS2M"), ("ps", "PS"),
-         ("gwet", "GWETROOT"))}
-    if np.isnan(v["tmax"]).all() and np.isnan(v["tmin"]).all():   # only the daily mean: use it for both
-        v["tmax"], v["tmin"] = v["tmean"], v["tmean"]
+    v = _daily_vars(values, variables)
     obs = ~np.isnan(v["tmax"]) & ~np.isnan(v["tmin"])
     fill = lambda a, default: np.where(np.isnan(a), np.nanmean(a) if np.isfinite(a).any() else default, a)
     lat = fill(np.full(n, np.nan) if lat is None else np.asarray(lat, float), 40.0)
@@ -263,16 +283,7 @@ def envtype(envs,               # Env keys (n_env,)
     kc = crop_coefficient(masks, tt, tt_silk)
     v["soil_water"], v["ks"], v["eta"] = water_balance(v["rain"], v["et0"], kc, awc)
     v["etc"] = kc * np.nan_to_num(v["et0"])
-    cols = {}
-    for s in STAGES:
-        for k, x in _stage_stats(masks[s], obs, v).items(): cols[f"{s}_{k}"] = x
-    out = pd.DataFrame(cols, index=pd.Index(envs, name="Env"))[[f"{s}_{k}" for s in STAGES for k in STAGE_VARS]]
-    first = lambda m: np.where(m.any(1), days[np.argmax(m, axis=1)], np.nan)
-    out["tt_silking"], out["silking_dap"] = tt_silk, first(tt >= tt_silk[:, None])
-    out["maturity_dap"], out["awc_mm"] = first(tt >= (tt_silk + TT_GRAIN_FILL)[:, None]), awc
-    out["et0_method"] = np.where(use_pm, "penman-monteith", "hargreaves")
-    out["complete"] = complete & obs[:, days >= 0].any(1)
-    return out
+    return _stage_table(envs, days, masks, complete, obs, v, tt, tt_silk, awc, use_pm)
 
 # %% ../../nbs/17_data.envtyping.ipynb #88d87f38
 def envtype_store_weather(aligned,          # `AlignedWeather` in physical units (from `align_weather`)
@@ -303,3 +314,33 @@ def envtype_store_weather(aligned,          # `AlignedWeather` in physical units
               "envs_planting_imputed": {"count": len(imputed), "envs": imputed,
                                         "action": "stages placed from the imputed planting date"}}
     return table, report
+
+# %% ../../nbs/17_data.envtyping.ipynb #a5ca14c1
+SOIL_SAND, SOIL_CLAY, SOIL_OM = "% Sand", "% Clay", "Organic Matter LOI %"
+
+def _site_inputs(meta:pd.DataFrame|None, # metadata rows (`read_meta`), None without a file
+                 soil:pd.DataFrame|None, # soil rows (`read_soil`), None without a file
+                 envs:list)->tuple[np.ndarray, np.ndarray]: # Env keys: the order of the answer
+    "Latitude (metadata) and available soil water (soil texture) per Env, NaN where unknown."
+    from hybridpredictmaize.data.environments import META_LAT
+    lat = np.full(len(envs), np.nan) if meta is None or META_LAT not in meta else \
+        pd.to_numeric(meta.drop_duplicates("Env", keep="last").set_index("Env")[META_LAT], errors="coerce").reindex(envs).to_numpy(float)
+    lat = np.where((lat >= -90) & (lat <= 90) & (lat != 0), lat, np.nan)
+    awc = np.full(len(envs), np.nan)
+    if soil is not None and {SOIL_SAND, SOIL_CLAY} <= set(soil.columns):
+        s = soil.drop_duplicates("Env", keep="last").set_index("Env").reindex(envs)
+        om = s[SOIL_OM] if SOIL_OM in s else pd.Series(np.nan, index=s.index)
+        awc = available_water(pd.to_numeric(s[SOIL_SAND], errors="coerce"), pd.to_numeric(s[SOIL_CLAY], errors="coerce"),
+                              pd.to_numeric(om, errors="coerce"))
+        awc = np.where(np.isfinite(awc), awc, np.nan)
+    return lat, awc
+
+# %% ../../nbs/17_data.envtyping.ipynb #0a62a130
+def _standardise_stages(table:pd.DataFrame, train_envs, max_missing:float=0.5)->pd.DataFrame:
+    "Numeric stage covariates standardised on the training Env (missing: the training mean, 0)."
+    num = table.select_dtypes("number").astype(np.float64)
+    tr = num[num.index.isin(list(train_envs))]
+    mean, std = tr.mean(), tr.std(ddof=0)
+    keep = (tr.isna().mean() <= max_missing) & (std > 1e-9)
+    Z = ((num.loc[:, keep] - mean[keep]) / std[keep]).fillna(0.0)
+    return Z.astype(np.float32)

@@ -18,9 +18,27 @@ if TYPE_CHECKING: import pandas as pd   # imported where used: reading a VCF doe
 __all__ = ['FORMATS', 'write_vcf', 'detect_format', 'VcfHeader', 'read_vcf_header', 'SnpChunk', 'read_numeric', 'GenotypeSource',
            'open_genotype_source']
 
-# %% ../../nbs/09_data.genofiles.ipynb #f9d55cd1
+# %% ../../nbs/09_data.genofiles.ipynb #4a2f9c98
 _GT_WORDS = np.frombuffer(b"0/0\t0/1\t1/1\t./.\t", dtype="<u4")  # indexed by dosage, -1 -> last
 
+def _vcf_snp_columns(snps:pd.DataFrame)->tuple:
+    "CHROM, POS, ID, REF and ALT lists of `write_vcf` (made-up ids and A/C alleles where `snps` has none)."
+    chrom, pos = snps["chrom"].astype(str).tolist(), snps["pos"].astype(int).tolist()
+    ids = snps["snp_id"].astype(str).tolist() if "snp_id" in snps else [f"S{c}_{p}" for c, p in zip(chrom, pos)]
+    ref = snps["ref"].astype(str).tolist() if "ref" in snps else ["A"] * len(chrom)
+    alt = snps["alt"].astype(str).tolist() if "alt" in snps else ["C"] * len(chrom)
+    return chrom, pos, ids, ref, alt
+
+def _vcf_header(samples, chrom:list, source:str|None, contig_lengths:dict|None)->list:
+    "The header lines of `write_vcf`: file format, source, one `##contig` per chromosome, GT and the column names."
+    lens = contig_lengths or {}
+    head = ["##fileformat=VCFv4.2"] + ([f"##source={source}"] if source else [])
+    head += [f"##contig=<ID={c},length={lens[c]}>" if c in lens else f"##contig=<ID={c}>" for c in dict.fromkeys(chrom)]
+    head += ['##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+             "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(map(str, samples))]
+    return head
+
+# %% ../../nbs/09_data.genofiles.ipynb #f9d55cd1
 def write_vcf(path,          # the VCF to write (`.gz` ends are gzip-compressed)
               dosage,        # int8 (n_samples, n_snps), or an iterable of SNP-major int8 blocks (c, n_samples)
               samples,       # sample ids, one per row of `dosage`
@@ -31,19 +49,12 @@ def write_vcf(path,          # the VCF to write (`.gz` ends are gzip-compressed)
     "Write a GT-only VCF from 0/1/2/-1 dosages; returns the path."
     path, n = Path(path), len(samples)
     blocks = [np.asarray(dosage).T] if isinstance(dosage, np.ndarray) else dosage
-    chrom, pos = snps["chrom"].astype(str).tolist(), snps["pos"].astype(int).tolist()
-    ids = snps["snp_id"].astype(str).tolist() if "snp_id" in snps else [f"S{c}_{p}" for c, p in zip(chrom, pos)]
-    ref = snps["ref"].astype(str).tolist() if "ref" in snps else ["A"] * len(chrom)
-    alt = snps["alt"].astype(str).tolist() if "alt" in snps else ["C"] * len(chrom)
+    chrom, pos, ids, ref, alt = _vcf_snp_columns(snps)
     words = _GT_WORDS.copy()
     if phased: words = np.frombuffer(b"0|0\t0|1\t1|1\t.|.\t", dtype="<u4")
     opener = gzip.open if path.suffix == ".gz" else open
     with atomic_path(path) as tmp, opener(tmp, "wb") as f:
-        lens = contig_lengths or {}
-        head = ["##fileformat=VCFv4.2"] + ([f"##source={source}"] if source else [])
-        head += [f"##contig=<ID={c},length={lens[c]}>" if c in lens else f"##contig=<ID={c}>" for c in dict.fromkeys(chrom)]
-        head += ['##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-                 "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(map(str, samples))]
+        head = _vcf_header(samples, chrom, source, contig_lengths)
         f.write(("\n".join(head) + "\n").encode())
         j = 0
         for block in blocks:
@@ -82,6 +93,14 @@ def _plink_prefix(path):
     if path.suffix in (".bed", ".bim", ".fam"): return path.with_suffix(".bed")
     return path.with_name(path.name + ".bed") if Path(str(path) + ".bed").exists() else None
 
+# %% ../../nbs/09_data.genofiles.ipynb #0fe586e3
+def _check_bed(bed:Path, path:Path):
+    "A `DataError` unless the PLINK `.bed` of the fileset exists and starts with the PLINK 1 magic bytes."
+    if not bed.exists(): raise DataError(f"PLINK fileset incomplete: {bed.name} is missing", file=path)
+    with open(bed, "rb") as f: magic = f.read(3)
+    if magic != _BED: raise DataError("not a PLINK .bed file (wrong magic bytes)", file=bed,
+                                      hint="a .bed here must be PLINK 1 binary genotypes, as written by `plink --make-bed`")
+
 # %% ../../nbs/09_data.genofiles.ipynb #83fc0ec6
 def detect_format(path)->str: # a genotype file (VCF, .vcf.gz, .vcf.zip, PLINK .bed/.bim/.fam or prefix, numeric text)
     "`'vcf'`, `'plink'` or `'numeric'` from the file's content; `DataError` for a file none of them can read."
@@ -92,10 +111,7 @@ def detect_format(path)->str: # a genotype file (VCF, .vcf.gz, .vcf.zip, PLINK .
     if path.is_dir(): raise DataError("is a folder, not a genotype file", file=path, hint="pass the VCF, .bed or numeric file itself")
     if path.stat().st_size == 0: raise DataError("empty file", file=path, hint="the download or copy may have failed")
     if bed is not None and path.suffix in (".bed", ".bim", ".fam"):
-        if not bed.exists(): raise DataError(f"PLINK fileset incomplete: {bed.name} is missing", file=path)
-        with open(bed, "rb") as f: magic = f.read(3)
-        if magic != _BED: raise DataError("not a PLINK .bed file (wrong magic bytes)", file=bed,
-                                          hint="a .bed here must be PLINK 1 binary genotypes, as written by `plink --make-bed`")
+        _check_bed(bed, path)
         return "plink"
     with _open_bytes(path) as f:
         try: head = f.read(1 << 16)
@@ -270,6 +286,72 @@ def _skip(f, nbytes:int):
 
 class _TooManyOddLines(Exception): "The first chunk of a VCF has too many lines for the general parser."
 
+# %% ../../nbs/09_data.genofiles.ipynb #318a95b2
+def _scan_lines(buf:bytearray, end:int, W:int)->tuple[list, bool, int]:
+    "Spans `(start, g)` of the whole lines of `buf[:end]` (g < 0: not fixed-width), whether any is not, and where the rest starts."
+    find, count, pos, lines, odd, last = buf.find, buf.count, 0, [], False, end - 1
+    add = lines.append
+    while pos < end:
+        nl = find(b"\n", pos + W if pos + W < last else last, end)
+        if nl < 0: break
+        g = nl - W + 1 - (buf[nl - 1] == 13)                          # CRLF line ends: the call part ends at \r
+        if g > pos and buf[g - 1] == 9 and count(b"\t", pos, g - 1) == 8 and find(b"\n", pos, nl) < 0:
+            add((pos, g))                                            # fixed-width genotype part at g
+        else:
+            nl = find(b"\n", pos, end); add((pos, -1 - nl)); odd = True   # a line for the general parser
+        pos = nl + 1
+    return lines, odd, pos
+
+# %% ../../nbs/09_data.genofiles.ipynb #3cbb75fe
+def _fixed_width_cols(buf:bytearray, lines:list)->dict|None:
+    "SNP columns of a chunk of fixed-width lines, read in bulk; None unless every line is GT-only, biallelic, with a numeric POS."
+    mv = memoryview(buf)
+    heads = b"\t".join([mv[s:g - 1] for s, g in lines]).split(b"\t")  # 9 fields per line
+    del mv
+    if set(heads[8::9]) == {b"GT"} and b"," not in b"".join(heads[4::9]):
+        try: p = [int(x) for x in heads[1::9]]
+        except ValueError: p = None
+        if p is not None:
+            cols = {k: b"\t".join(heads[i::9]).decode("utf-8", "replace").split("\t")
+                    for k, i in (("chrom", 0), ("snp_id", 2), ("ref", 3), ("alt", 4))}
+            if "." in cols["snp_id"]: cols["snp_id"] = [i if i != "." else f"{c}:{q}" for i, c, q in zip(cols["snp_id"], cols["chrom"], p)]
+            cols["pos"] = p
+            return cols
+    return None
+
+# %% ../../nbs/09_data.genofiles.ipynb #450f2cb2
+def _sort_lines(buf:bytearray, lines:list, W:int, samples, lineno:int, path, metas:list, rows:list, fast:list, fast_lines:list)->int:
+    "Line by line: GT-only biallelic lines join `fast` (decoded in bulk), the others are parsed whole into `rows`; returns the multi-allelic count."
+    multi = 0
+    for k, (s, g) in enumerate(lines):
+        if g >= 0:
+            h = bytes(buf[s:g - 1]).split(b"\t")
+            if h[8] == b"GT" and b"," not in h[4]:
+                try: p = int(h[1])
+                except ValueError: raise DataError(f"POS {h[1][:20].decode('utf-8', 'replace')!r} is not a number", file=path, line=lineno + k, column="POS") from None
+                metas.append(_meta(h[0].decode(), p, h[2].decode(), h[3].decode(), h[4].decode()))
+                rows.append(None); fast.append(g); fast_lines.append(k)
+                continue
+            stop = g + W - 1
+        else: stop = -1 - g
+        meta, row = _parse_vcf_line(bytes(buf[s:stop + 1]), samples, lineno + k, path)
+        if row is None: multi += 1; continue
+        metas.append(meta); rows.append(row)
+    return multi
+
+# %% ../../nbs/09_data.genofiles.ipynb #22c8c418
+def _decode_fast(buf:bytearray, lines:list, fast:list, fast_lines:list, calls, out, scratch, W:int, samples, lineno:int, path)->np.ndarray:
+    "Dosages of the fixed-width lines `fast`, decoded in bulk into `out` (a line with other bytes is parsed alone)."
+    arr = np.frombuffer(buf, np.uint8)
+    for k, g in enumerate(fast): calls[k] = arr[g:g + W]
+    del arr
+    calls[:len(fast), -1] = 10                                  # \r of a CRLF line end -> \n
+    dec = out[:len(fast)]
+    for k in _decode_calls(calls[:len(fast)], dec, scratch[:len(fast)]):           # rows with other bytes: parse them alone
+        s, g = lines[fast_lines[k]]
+        dec[k] = _parse_vcf_line(bytes(buf[s:g + W]), samples, lineno + fast_lines[k], path)[1]
+    return dec
+
 # %% ../../nbs/09_data.genofiles.ipynb #1179b196
 def _iter_vcf_fast(hdr:VcfHeader, chunk_snps:int=4096, max_odd_share:float|None=None):
     "Yield `SnpChunk`s of a text VCF, decoding fixed-width GT-only lines in bulk."
@@ -284,17 +366,7 @@ def _iter_vcf_fast(hdr:VcfHeader, chunk_snps:int=4096, max_odd_share:float|None=
             eof = end < len(buf)
             if end == 0: break
             if eof and buf[end - 1] != 10: buf[end:end + 1] = b"\n"; end += 1   # a last line without line end
-            find, count, pos, lines, odd, last = buf.find, buf.count, 0, [], False, end - 1
-            add = lines.append
-            while pos < end:
-                nl = find(b"\n", pos + W if pos + W < last else last, end)
-                if nl < 0: break
-                g = nl - W + 1 - (buf[nl - 1] == 13)                          # CRLF line ends: the call part ends at \r
-                if g > pos and buf[g - 1] == 9 and count(b"\t", pos, g - 1) == 8 and find(b"\n", pos, nl) < 0:
-                    add((pos, g))                                            # fixed-width genotype part at g
-                else:
-                    nl = find(b"\n", pos, end); add((pos, -1 - nl)); odd = True   # a line for the general parser
-                pos = nl + 1
+            lines, odd, pos = _scan_lines(buf, end, W)
             if not lines:
                 if eof: break
                 buf.extend(bytes(len(buf))); fill = end; continue             # a line longer than the buffer
@@ -302,46 +374,15 @@ def _iter_vcf_fast(hdr:VcfHeader, chunk_snps:int=4096, max_odd_share:float|None=
                 if sum(g < 0 for _, g in lines) > max_odd_share * len(lines): raise _TooManyOddLines()
                 max_odd_share = None
             metas, rows, fast, fast_lines, multi = [], [], [], [], 0
-            if not odd:                                                     # the usual case: every line fixed-width
-                mv = memoryview(buf)
-                heads = b"\t".join([mv[s:g - 1] for s, g in lines]).split(b"\t")  # 9 fields per line
-                del mv
-                if set(heads[8::9]) == {b"GT"} and b"," not in b"".join(heads[4::9]):
-                    try: p = [int(x) for x in heads[1::9]]
-                    except ValueError: p = None
-                    if p is not None:
-                        cols = {k: b"\t".join(heads[i::9]).decode("utf-8", "replace").split("\t")
-                                for k, i in (("chrom", 0), ("snp_id", 2), ("ref", 3), ("alt", 4))}
-                        if "." in cols["snp_id"]: cols["snp_id"] = [i if i != "." else f"{c}:{q}" for i, c, q in zip(cols["snp_id"], cols["chrom"], p)]
-                        cols["pos"] = p
-                        fast, fast_lines, rows = [g for _, g in lines], list(range(len(lines))), [None] * len(lines)
-            if not fast:
-                for k, (s, g) in enumerate(lines):
-                    if g >= 0:
-                        h = bytes(buf[s:g - 1]).split(b"\t")
-                        if h[8] == b"GT" and b"," not in h[4]:
-                            try: p = int(h[1])
-                            except ValueError: raise DataError(f"POS {h[1][:20].decode('utf-8', 'replace')!r} is not a number", file=path, line=lineno + k, column="POS") from None
-                            metas.append(_meta(h[0].decode(), p, h[2].decode(), h[3].decode(), h[4].decode()))
-                            rows.append(None); fast.append(g); fast_lines.append(k)
-                            continue
-                        stop = g + W - 1
-                    else: stop = -1 - g
-                    meta, row = _parse_vcf_line(bytes(buf[s:stop + 1]), samples, lineno + k, path)
-                    if row is None: multi += 1; continue
-                    metas.append(meta); rows.append(row)
+            if not odd and (bulk := _fixed_width_cols(buf, lines)) is not None:   # the usual case: every line fixed-width
+                cols = bulk
+                fast, fast_lines, rows = [g for _, g in lines], list(range(len(lines))), [None] * len(lines)
+            if not fast: multi = _sort_lines(buf, lines, W, samples, lineno, path, metas, rows, fast, fast_lines)
             dec = np.empty((0, n), np.int8)
             if fast:
                 if calls is None or len(calls) < len(fast):
                     calls, out, scratch = np.empty((len(fast), W), np.uint8), np.empty((len(fast), n), np.int8), np.empty((len(fast), n), np.int8)
-                arr = np.frombuffer(buf, np.uint8)
-                for k, g in enumerate(fast): calls[k] = arr[g:g + W]
-                del arr
-                calls[:len(fast), -1] = 10                                  # \r of a CRLF line end -> \n
-                dec = out[:len(fast)]
-                for k in _decode_calls(calls[:len(fast)], dec, scratch[:len(fast)]):           # rows with other bytes: parse them alone
-                    s, g = lines[fast_lines[k]]
-                    dec[k] = _parse_vcf_line(bytes(buf[s:g + W]), samples, lineno + fast_lines[k], path)[1]
+                dec = _decode_fast(buf, lines, fast, fast_lines, calls, out, scratch, W, samples, lineno, path)
             if len(fast) == len(lines):                                     # reused buffer: valid until the next chunk
                 lineno += len(lines)
                 yield SnpChunk(cols, dec, 0)
@@ -496,6 +537,34 @@ def _first_format(hdr:VcfHeader)->bytes|None:
     fields = head.split(b"\n", 1)[0].split(b"\t", 9)
     return fields[8] if len(fields) > 9 else None
 
+# %% ../../nbs/09_data.genofiles.ipynb #6ad2d67b
+def _plink_source(path:Path)->GenotypeSource:
+    "A `GenotypeSource` over a PLINK fileset (bed-reader)."
+    bed = _plink_prefix(path) or path
+    it = _iter_plink(bed, 1)
+    samples = next(it)
+    from bed_reader import open_bed
+    with open_bed(bed) as b: p = b.sid_count
+    return GenotypeSource(bed, "plink", "bed-reader", samples, p, lambda cs: (c for c in _iter_plink(bed, cs) if not isinstance(c, list)))
+
+def _numeric_source(path:Path)->GenotypeSource:
+    "A `GenotypeSource` over a numeric (TASSEL or CSV) matrix, read whole."
+    samples, snps, dosage = read_numeric(path)
+    return GenotypeSource(path, "numeric", "numeric", samples, len(snps), lambda cs: _iter_numeric(snps, dosage, cs))
+
+# %% ../../nbs/09_data.genofiles.ipynb #cabb8016
+def _fast_reader(hdr:VcfHeader, path:Path, source:GenotypeSource, auto_engine:bool):
+    "The fast engine's reader of `source`; under `auto` it hands a file of mostly variable-width lines to cyvcf2."
+    def auto(cs):   # under `auto`, a file whose first chunk is mostly variable-width lines goes to cyvcf2, which parses them faster
+        it = _iter_vcf_fast(hdr, cs, max_odd_share=0.05 if auto_engine and not _zip_magic(path) else None)
+        try: first = next(it)
+        except StopIteration: return
+        except _TooManyOddLines:
+            source.engine = "cyvcf2"
+            yield from _iter_vcf_cyvcf2(hdr, cs); return
+        yield first; yield from it
+    return auto
+
 # %% ../../nbs/09_data.genofiles.ipynb #53708650
 def open_genotype_source(path,           # VCF (.vcf, .vcf.gz, .vcf.zip, BCF), PLINK .bed (or .bim/.fam/prefix) or numeric text
                          fmt:str="auto", # `auto`, `vcf`, `plink` or `numeric` (TASSEL or CSV)
@@ -506,15 +575,9 @@ def open_genotype_source(path,           # VCF (.vcf, .vcf.gz, .vcf.zip, BCF), P
     if fmt == "auto": fmt = detect_format(path)
     if fmt not in FORMATS: raise DataError(f"unknown genotype format {fmt!r}", file=path, hint=f"use one of auto, {', '.join(FORMATS)}")
     if fmt == "plink":
-        bed = _plink_prefix(path) or path
-        it = _iter_plink(bed, 1)
-        samples = next(it)
-        from bed_reader import open_bed
-        with open_bed(bed) as b: p = b.sid_count
-        return GenotypeSource(bed, "plink", "bed-reader", samples, p, lambda cs: (c for c in _iter_plink(bed, cs) if not isinstance(c, list)))
+        return _plink_source(path)
     if fmt == "numeric":
-        samples, snps, dosage = read_numeric(path)
-        return GenotypeSource(path, "numeric", "numeric", samples, len(snps), lambda cs: _iter_numeric(snps, dosage, cs))
+        return _numeric_source(path)
     if not path.exists(): raise DataError("file not found", file=path)
     with _open_bytes(path) as f: bcf = f.read(3) == b"BCF"
     if bcf: engine = "cyvcf2" if engine == "auto" else engine
@@ -528,15 +591,7 @@ def open_genotype_source(path,           # VCF (.vcf, .vcf.gz, .vcf.zip, BCF), P
         hdr = VcfHeader(path, list(VCF(str(path)).samples), 0, 0)
     if engine == "cyvcf2": return GenotypeSource(path, "vcf", engine, hdr.samples, None, lambda cs: _iter_vcf_cyvcf2(hdr, cs))
     source = GenotypeSource(path, "vcf", "fast", hdr.samples, None)
-    def auto(cs):   # under `auto`, a file whose first chunk is mostly variable-width lines goes to cyvcf2, which parses them faster
-        it = _iter_vcf_fast(hdr, cs, max_odd_share=0.05 if auto_engine and not _zip_magic(path) else None)
-        try: first = next(it)
-        except StopIteration: return
-        except _TooManyOddLines:
-            source.engine = "cyvcf2"
-            yield from _iter_vcf_cyvcf2(hdr, cs); return
-        yield first; yield from it
-    source.reader = auto
+    source.reader = _fast_reader(hdr, path, source, auto_engine)
     return source
 
 # %% ../../nbs/09_data.genofiles.ipynb #5f5f50a2

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from typing import TYPE_CHECKING
+from fastcore.basics import patch
 from ..core import (DataError, warn_dropped, atomic_path, write_json, read_json,
                                      mark_complete, is_complete, COMPLETE_MARKER, progress, check_memory)
 from .genofiles import (FORMATS, write_vcf, detect_format, VcfHeader, read_vcf_header, SnpChunk,
@@ -19,7 +20,8 @@ from .genofiles import (FORMATS, write_vcf, detect_format, VcfHeader, read_vcf_h
 if TYPE_CHECKING: import pandas as pd   # imported where used: converting a VCF does not need pandas
 
 # %% auto #0
-__all__ = ['hybrid_dosage', 'HybridMatch', 'match_hybrids', 'convert_genotypes', 'Genotypes', 'open_genotypes', 'iter_chunks']
+__all__ = ['hybrid_dosage', 'HybridMatch', 'match_hybrids', 'hybrid_parents', 'convert_genotypes', 'Genotypes', 'open_genotypes',
+           'iter_chunks']
 
 # %% ../../nbs/10_data.genotypes.ipynb #a953bac1
 def hybrid_dosage(p1:np.ndarray,          # int8 dosages of the first parents (any shape)
@@ -85,6 +87,29 @@ def match_hybrids(hybrids,            # hybrid names of a trait or template file
         else: unmatched.append(h)
     return HybridMatch(matched, from_parents, unmatched)
 
+# %% ../../nbs/10_data.genotypes.ipynb #bed7de2b
+def hybrid_parents(plots:pd.DataFrame|None=None, # plot table with `Hybrid_Parent1`, `Hybrid_Parent2`
+                   names_file=None,               # `All_hybrid_names_info.csv` (Hybrid, Parent1, Parent2)
+                   hybrids=(),                    # more hybrid names to split at '/' when no table knows them
+                  )->pd.DataFrame:
+    "Parental inbreds of each hybrid: a frame `Hybrid, Parent1, Parent2` (one row per hybrid)."
+    import pandas as pd
+    parts = []
+    if plots is not None and {"Hybrid_Parent1", "Hybrid_Parent2"} <= set(plots.columns):
+        parts.append(plots[["Hybrid", "Hybrid_Parent1", "Hybrid_Parent2"]].set_axis(["Hybrid", "Parent1", "Parent2"], axis=1))
+    if names_file is not None:
+        from hybridpredictmaize.data.environments import read_g2f_csv
+        names = read_g2f_csv(names_file, required=("Hybrid", "Parent1", "Parent2"), what="hybrid names file")
+        parts.append(names[["Hybrid", "Parent1", "Parent2"]])
+    split = pd.Series(list(hybrids), dtype=object).astype(str).str.split("/", n=1, expand=True)
+    if len(split) and split.shape[1] == 2:
+        parts.append(pd.DataFrame({"Hybrid": list(hybrids), "Parent1": split[0], "Parent2": split[1]}))
+    if not parts: return pd.DataFrame(columns=["Hybrid", "Parent1", "Parent2"])
+    df = pd.concat(parts, ignore_index=True).astype(object)
+    df = df.dropna(subset=["Parent1", "Parent2"])
+    df = df[(df.Parent1.astype(str).str.strip() != "") & (df.Parent2.astype(str).str.strip() != "")]
+    return df.drop_duplicates("Hybrid").reset_index(drop=True)
+
 # %% ../../nbs/10_data.genotypes.ipynb #8de43ac5
 def _snp_stats(block:np.ndarray):
     "Call rate, ALT allele frequency and MAF of each SNP of a SNP-major block (c, n)."
@@ -113,34 +138,38 @@ class _SampleMajorSink:
     def _write(self, block):
         off = self.file.tell(); self.file.write(block.data); return off
 
-    def write_to(self, out_path, band_bytes:int=64 << 20):
-        "Write the (n, sum(widths)) matrix, a band of rows at a time."
-        n, p = self.n, sum(self.widths)
-        rows = max(1, min(n, band_bytes // max(p, 1)))
-        band, part = np.empty((rows, p), np.int8), np.empty(rows * max(self.widths), np.int8)
-        if self.file is None:                                      # all in memory: gather-write each row from the blocks
-            with open(out_path, "wb") as dst:
-                fd = dst.fileno()
-                for i in range(n):
-                    for k in range(0, len(self.parts), 1000):         # at most IOV_MAX buffers per call
-                        os.pwritev(fd, [b[i] for b in self.parts[k:k + 1000]], i * p + sum(self.widths[:k]))
-            return
-        self.file.flush()
+# %% ../../nbs/10_data.genotypes.ipynb #fca45463
+@patch
+def write_to(self:_SampleMajorSink, out_path, band_bytes:int=64 << 20):
+    "Write the (n, sum(widths)) matrix, a band of rows at a time."
+    n, p = self.n, sum(self.widths)
+    rows = max(1, min(n, band_bytes // max(p, 1)))
+    band, part = np.empty((rows, p), np.int8), np.empty(rows * max(self.widths), np.int8)
+    if self.file is None:                                      # all in memory: gather-write each row from the blocks
         with open(out_path, "wb") as dst:
-            for i0 in range(0, n, rows):
-                r, col = min(rows, n - i0), 0
-                for w, src in zip(self.widths, self.parts):
-                    if isinstance(src, np.ndarray): band[:r, col:col + w] = src[i0:i0 + r]
-                    else:
-                        buf = part[:r * w]
-                        if os.preadv(self.file.fileno(), [buf], src + i0 * w) != r * w: raise OSError(f"short read in {self.scratch}")
-                        band[:r, col:col + w] = buf.reshape(r, w)
-                    col += w
-                dst.write(band[:r].data)
+            fd = dst.fileno()
+            for i in range(n):
+                for k in range(0, len(self.parts), 1000):         # at most IOV_MAX buffers per call
+                    os.pwritev(fd, [b[i] for b in self.parts[k:k + 1000]], i * p + sum(self.widths[:k]))
+        return
+    self.file.flush()
+    with open(out_path, "wb") as dst:
+        for i0 in range(0, n, rows):
+            r, col = min(rows, n - i0), 0
+            for w, src in zip(self.widths, self.parts):
+                if isinstance(src, np.ndarray): band[:r, col:col + w] = src[i0:i0 + r]
+                else:
+                    buf = part[:r * w]
+                    if os.preadv(self.file.fileno(), [buf], src + i0 * w) != r * w: raise OSError(f"short read in {self.scratch}")
+                    band[:r, col:col + w] = buf.reshape(r, w)
+                col += w
+            dst.write(band[:r].data)
 
-    def close(self):
-        if self.file is not None: self.file.close(); self.file = None
-        self.scratch.unlink(missing_ok=True); self.parts = []
+# %% ../../nbs/10_data.genotypes.ipynb #a5e4d177
+@patch
+def close(self:_SampleMajorSink):
+    if self.file is not None: self.file.close(); self.file = None
+    self.scratch.unlink(missing_ok=True); self.parts = []
 
 # %% ../../nbs/10_data.genotypes.ipynb #6ce75c40
 def _write_parquet(path, columns:dict):
@@ -162,6 +191,80 @@ class _NoBar:
     def update(self, n=1): pass
     def close(self): pass
 
+# %% ../../nbs/10_data.genotypes.ipynb #b3e76957
+def _select_samples(source, ids:list, samples, parents):
+    "The samples to keep and the hybrids to build from two parents (see `convert_genotypes`); refuses duplicated ids."
+    seen = set(); dup = [s for s in ids if s in seen or seen.add(s)]
+    if dup: raise DataError(f"{len(dup)} duplicated sample id(s), e.g. {dup[0]!r}", file=source.path, hint="sample ids must be unique")
+    index = {s: i for i, s in enumerate(ids)}
+    pmap = {} if parents is None or isinstance(parents, str) else _normalise_parents(parents)
+    split = isinstance(parents, str) and parents == "names"
+    wanted = None if samples is None else list(dict.fromkeys(map(str, samples)))
+    match = match_hybrids(wanted if wanted is not None else list(pmap), ids, pmap, split=split)
+    keep = list(range(len(ids))) if wanted is None else sorted({index[s] for s in match.matched.values()})
+    build = match.from_parents if (pmap or split) else {}
+    unmatched = match.unmatched if wanted is not None else [h for h in pmap if h not in index and h not in build]
+    out_ids = [ids[i] for i in keep] + list(build)
+    if not out_ids: raise DataError(f"none of the {len(wanted or [])} requested samples is in the file", file=source.path,
+                                    hint=f"the file's samples look like {ids[:3]}")
+    return index, wanted, match, keep, build, unmatched, out_ids
+
+def _read_plan(ids:list, index:dict, keep:list, build:dict)->tuple:
+    "Columns of each chunk to read, and where the kept samples and the parents sit among them."
+    read_cols = sorted(set(keep) | {index[p] for pp in build.values() for p in pp})
+    pos = {c: k for k, c in enumerate(read_cols)}
+    keep_pos, p1_pos, p2_pos = [pos[i] for i in keep], [pos[index[a]] for a, _ in build.values()], [pos[index[b]] for _, b in build.values()]
+    all_cols, keep_all = read_cols == list(range(len(ids))), keep == list(range(len(ids)))
+    return read_cols, keep_pos, p1_pos, p2_pos, all_cols, keep_all
+
+# %% ../../nbs/10_data.genotypes.ipynb #9c49e74f
+def _qc_block(ch, cols:tuple, build:dict, het:str, min_call_rate:float, min_maf:float, qc:dict):
+    "A chunk's dosages for the output samples (built hybrids last), their SNP stats and the SNPs passing QC; counts into `qc`."
+    read_cols, keep_pos, p1_pos, p2_pos, all_cols, keep_all = cols
+    d = ch.dosage if all_cols else ch.dosage[:, read_cols]
+    block = d if keep_all else d[:, keep_pos]
+    if build: block = np.concatenate([block, hybrid_dosage(d[:, p1_pos], d[:, p2_pos], het)], axis=1)
+    call_rate, freq, maf = _snp_stats(block)
+    bad_cr = call_rate < min_call_rate
+    bad_maf = ~bad_cr & (min_maf > 0) & ~(maf >= min_maf)
+    ok = ~(bad_cr | bad_maf)
+    qc["snps_read"] += len(block) + ch.n_multiallelic; qc["removed_multiallelic"] += ch.n_multiallelic
+    qc["removed_call_rate"] += int(bad_cr.sum()); qc["removed_maf"] += int(bad_maf.sum())
+    return block, call_rate, freq, maf, ok
+
+# %% ../../nbs/10_data.genotypes.ipynb #a53eeb4a
+def _stream_blocks(source, chunk_snps:int, sink, bar, qc:dict, cols:tuple, build:dict, het:str, min_call_rate:float, min_maf:float):
+    "QC every chunk and add its passing SNPs to `sink`, sample-major; returns the SNP map columns and the SNP stats."
+    snp_cols, stats = {k: [] for k in ("snp_id", "chrom", "pos", "ref", "alt")}, []
+    for ch in source.chunks(chunk_snps):
+        block, call_rate, freq, maf, ok = _qc_block(ch, cols, build, het, min_call_rate, min_maf, qc)
+        bar.update(len(block) + ch.n_multiallelic)
+        if not ok.any(): continue
+        sink.add(_transpose(block if ok.all() else block[ok]))                # (c, n) -> (n, c) sample-major
+        for k, col in snp_cols.items(): col.extend(ch.snps[k] if ok.all() else itertools.compress(ch.snps[k], ok))
+        stats.append(np.stack([maf[ok], call_rate[ok], freq[ok]], 1))
+    return snp_cols, stats
+
+# %% ../../nbs/10_data.genotypes.ipynb #132d6dda
+def _warn_conversion(qc:dict, unmatched:list, source, min_call_rate:float, min_maf:float):
+    "Warn about the SNPs dropped by QC and the hybrids left without genotype."
+    warn_dropped(qc["removed_multiallelic"], "SNPs", "multi-allelic sites", file=source.path)
+    warn_dropped(qc["removed_call_rate"], "SNPs", f"call rate below {min_call_rate}", file=source.path)
+    warn_dropped(qc["removed_maf"], "SNPs", f"minor allele frequency below {min_maf}", file=source.path)
+    warn_dropped(len(unmatched), "hybrids", "neither genotyped nor with two genotyped parents", file=source.path, action="left without genotype")
+
+def _conversion_report(source, ids, keep, build, wanted, match, unmatched, out_ids, p, qc, min_call_rate, min_maf, het, chunk_snps, t0)->dict:
+    "The `genotypes.json` report of a conversion."
+    return {"format_version": 1, "shape": [len(out_ids), p], "dtype": "int8", "order": "C", "missing": -1,
+            "coding": "ALT allele count (PLINK: allele 1; TASSEL numeric: minor allele)",
+            "source": {"path": str(source.path.resolve()), "format": source.fmt, "engine": source.engine, "n_samples": len(ids)},
+            "qc": {**qc, "min_call_rate": min_call_rate, "min_maf": min_maf},
+            "samples": {"in_file": len(ids), "kept": len(keep), "built_from_parents": len(build),
+                        "requested": None if wanted is None else len(wanted), "renamed": match.renamed,
+                        "unmatched": len(unmatched), "unmatched_hybrids": unmatched},
+            "hybrids_from_parents": {h: list(pp) for h, pp in build.items()}, "het_rule": het,
+            "chunk_snps": chunk_snps, "seconds": round(time.perf_counter() - t0, 3)}
+
 # %% ../../nbs/10_data.genotypes.ipynb #22471fb6
 def convert_genotypes(src,                      # genotype file (VCF, .vcf.gz, .vcf.zip, BCF, PLINK .bed, TASSEL numeric, CSV) or a `GenotypeSource`
                       out_dir,                  # folder to write (the `genotypes/` folder of a store)
@@ -181,46 +284,16 @@ def convert_genotypes(src,                      # genotype file (VCF, .vcf.gz, .
         raise DataError(f"min_call_rate must be in [0, 1] and min_maf in [0, 0.5], got {min_call_rate} and {min_maf}")
     source = src if isinstance(src, GenotypeSource) else open_genotype_source(src, fmt, engine)
     src, ids = Path(source.path), [str(s) for s in source.samples]
-    seen = set(); dup = [s for s in ids if s in seen or seen.add(s)]
-    if dup: raise DataError(f"{len(dup)} duplicated sample id(s), e.g. {dup[0]!r}", file=source.path, hint="sample ids must be unique")
-    index = {s: i for i, s in enumerate(ids)}
-    pmap = {} if parents is None or isinstance(parents, str) else _normalise_parents(parents)
-    split = isinstance(parents, str) and parents == "names"
-    wanted = None if samples is None else list(dict.fromkeys(map(str, samples)))
-    match = match_hybrids(wanted if wanted is not None else list(pmap), ids, pmap, split=split)
-    keep = list(range(len(ids))) if wanted is None else sorted({index[s] for s in match.matched.values()})
-    build = match.from_parents if (pmap or split) else {}
-    unmatched = match.unmatched if wanted is not None else [h for h in pmap if h not in index and h not in build]
-    out_ids = [ids[i] for i in keep] + list(build)
-    if not out_ids: raise DataError(f"none of the {len(wanted or [])} requested samples is in the file", file=source.path,
-                                    hint=f"the file's samples look like {ids[:3]}")
-    read_cols = sorted(set(keep) | {index[p] for pp in build.values() for p in pp})
-    pos = {c: k for k, c in enumerate(read_cols)}
-    keep_pos, p1_pos, p2_pos = [pos[i] for i in keep], [pos[index[a]] for a, _ in build.values()], [pos[index[b]] for _, b in build.values()]
-    all_cols, keep_all = read_cols == list(range(len(ids))), keep == list(range(len(ids)))
+    index, wanted, match, keep, build, unmatched, out_ids = _select_samples(source, ids, samples, parents)
+    cols = _read_plan(ids, index, keep, build)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir/COMPLETE_MARKER).unlink(missing_ok=True)
     sink = _SampleMajorSink(len(out_ids), out_dir/".dosage.scratch.tmp", memory_bytes)
-    snp_cols, stats = {k: [] for k in ("snp_id", "chrom", "pos", "ref", "alt")}, []
     qc = dict(snps_read=0, removed_multiallelic=0, removed_call_rate=0, removed_maf=0, kept=0)
     bar = progress(total=source.n_snps, unit="SNP", desc=f"genotypes {src.name}") if progress_bar else _NoBar()
     try:
-        for ch in source.chunks(chunk_snps):
-            d = ch.dosage if all_cols else ch.dosage[:, read_cols]
-            block = d if keep_all else d[:, keep_pos]
-            if build: block = np.concatenate([block, hybrid_dosage(d[:, p1_pos], d[:, p2_pos], het)], axis=1)
-            call_rate, freq, maf = _snp_stats(block)
-            bad_cr = call_rate < min_call_rate
-            bad_maf = ~bad_cr & (min_maf > 0) & ~(maf >= min_maf)
-            ok = ~(bad_cr | bad_maf)
-            qc["snps_read"] += len(block) + ch.n_multiallelic; qc["removed_multiallelic"] += ch.n_multiallelic
-            qc["removed_call_rate"] += int(bad_cr.sum()); qc["removed_maf"] += int(bad_maf.sum())
-            bar.update(len(block) + ch.n_multiallelic)
-            if not ok.any(): continue
-            sink.add(_transpose(block if ok.all() else block[ok]))                # (c, n) -> (n, c) sample-major
-            for k, col in snp_cols.items(): col.extend(ch.snps[k] if ok.all() else itertools.compress(ch.snps[k], ok))
-            stats.append(np.stack([maf[ok], call_rate[ok], freq[ok]], 1))
+        snp_cols, stats = _stream_blocks(source, chunk_snps, sink, bar, qc, cols, build, het, min_call_rate, min_maf)
         bar.close()
         qc["kept"] = p = sum(sink.widths)
         if qc["snps_read"] == 0: raise DataError("no variant in the file", file=source.path, hint="the file has a header but no SNP lines")
@@ -234,19 +307,9 @@ def convert_genotypes(src,                      # genotype file (VCF, .vcf.gz, .
     snp_cols["pos"] = np.asarray(snp_cols["pos"], np.int64)
     _write_parquet(out_dir/"snps.parquet", {**snp_cols, "maf": st[:, 0], "call_rate": st[:, 1], "alt_freq": st[:, 2]})
     with atomic_path(out_dir/"samples.txt") as tmp: Path(tmp).write_text("".join(f"{s}\n" for s in out_ids), encoding="utf-8")
-    warn_dropped(qc["removed_multiallelic"], "SNPs", "multi-allelic sites", file=source.path)
-    warn_dropped(qc["removed_call_rate"], "SNPs", f"call rate below {min_call_rate}", file=source.path)
-    warn_dropped(qc["removed_maf"], "SNPs", f"minor allele frequency below {min_maf}", file=source.path)
-    warn_dropped(len(unmatched), "hybrids", "neither genotyped nor with two genotyped parents", file=source.path, action="left without genotype")
-    report = {"format_version": 1, "shape": [len(out_ids), p], "dtype": "int8", "order": "C", "missing": -1,
-              "coding": "ALT allele count (PLINK: allele 1; TASSEL numeric: minor allele)",
-              "source": {"path": str(source.path.resolve()), "format": source.fmt, "engine": source.engine, "n_samples": len(ids)},
-              "qc": {**qc, "min_call_rate": min_call_rate, "min_maf": min_maf},
-              "samples": {"in_file": len(ids), "kept": len(keep), "built_from_parents": len(build),
-                          "requested": None if wanted is None else len(wanted), "renamed": match.renamed,
-                          "unmatched": len(unmatched), "unmatched_hybrids": unmatched},
-              "hybrids_from_parents": {h: list(pp) for h, pp in build.items()}, "het_rule": het,
-              "chunk_snps": chunk_snps, "seconds": round(time.perf_counter() - t0, 3)}
+    _warn_conversion(qc, unmatched, source, min_call_rate, min_maf)
+    report = _conversion_report(source, ids, keep, build, wanted, match, unmatched, out_ids, p, qc,
+                                min_call_rate, min_maf, het, chunk_snps, t0)
     write_json(out_dir/"genotypes.json", report)
     mark_complete(out_dir, {"shape": report["shape"]})
     return report
@@ -275,41 +338,45 @@ class Genotypes:
     def __len__(self): return self.shape[0]
     def __repr__(self): return f"Genotypes({self.shape[0]:,} samples x {self.shape[1]:,} SNPs at {self.path})"
 
-    @property
-    def snps(self)->pd.DataFrame:
-        "The SNP map: snp_id, chrom, pos, ref, alt, maf, call_rate, alt_freq."
-        if self._snps is None:
-            import pandas as pd
-            self._snps = pd.read_parquet(self.path/"snps.parquet")
-        return self._snps
+# %% ../../nbs/10_data.genotypes.ipynb #b6fb7543
+@patch(as_prop=True)
+def snps(self:Genotypes)->pd.DataFrame:
+    "The SNP map: snp_id, chrom, pos, ref, alt, maf, call_rate, alt_freq."
+    if self._snps is None:
+        import pandas as pd
+        self._snps = pd.read_parquet(self.path/"snps.parquet")
+    return self._snps
 
-    def index(self, hybrids)->np.ndarray: # sample ids (exact, else up to case and spaces)
-        "Row of each id, -1 for an id not genotyped."
-        if not hasattr(self, "_norm"): self._norm = {_norm_name(s): i for i, s in reversed(list(enumerate(self.ids)))}
-        get, norm = self._index.get, self._norm.get
-        return np.array([i if (i := get(str(h))) is not None else norm(_norm_name(h), -1) for h in hybrids], dtype=np.int64)
+@patch
+def index(self:Genotypes, hybrids)->np.ndarray: # sample ids (exact, else up to case and spaces)
+    "Row of each id, -1 for an id not genotyped."
+    if not hasattr(self, "_norm"): self._norm = {_norm_name(s): i for i, s in reversed(list(enumerate(self.ids)))}
+    get, norm = self._index.get, self._norm.get
+    return np.array([i if (i := get(str(h))) is not None else norm(_norm_name(h), -1) for h in hybrids], dtype=np.int64)
 
-    def rows(self, idx)->np.ndarray: # row numbers; -1 gives a row of missing values
-        "Dosage rows `idx` as an int8 array (len(idx), n_snps), read in file order."
-        idx = np.asarray(idx, dtype=np.int64).reshape(-1)
-        if len(idx) and (idx.max() >= self.shape[0] or idx.min() < -1): raise IndexError(f"row index out of range [-1, {self.shape[0]})")
-        check_memory(len(idx) * int(self.shape[1]), f"reading {len(idx):,} genotype rows of {self.shape[1]:,} SNPs",
-                     "read the matrix in blocks of SNPs with iter_chunks() instead")
-        order = np.argsort(idx, kind="stable")
-        srt = idx[order]
-        out = np.empty((len(idx), self.shape[1]), np.int8)
-        miss = int(np.searchsorted(srt, 0))                          # the -1s sort first
-        out[order[:miss]] = -1
-        if miss == len(idx): return out
-        if not hasattr(os, "preadv"): out[order[miss:]] = np.take(self.dosage, srt[miss:], axis=0); return out
-        fd, p = os.open(self.path/"dosage.i8", os.O_RDONLY), self.shape[1]
-        try:   # ask the kernel for every row at once (parallel disk reads when not cached), then read them in file order
-            if hasattr(os, "posix_fadvise"):
-                for i in np.unique(srt[miss:]): os.posix_fadvise(fd, int(i) * p, p, os.POSIX_FADV_WILLNEED)
-            for k, i in zip(order[miss:], srt[miss:]):
-                if os.preadv(fd, [out[k]], int(i) * p) != p: raise DataError("short read: the file is truncated", file=self.path/"dosage.i8")
-        finally: os.close(fd)
-        return out
+# %% ../../nbs/10_data.genotypes.ipynb #d98df9b9
+@patch
+def rows(self:Genotypes, idx)->np.ndarray: # row numbers; -1 gives a row of missing values
+    "Dosage rows `idx` as an int8 array (len(idx), n_snps), read in file order."
+    idx = np.asarray(idx, dtype=np.int64).reshape(-1)
+    if len(idx) and (idx.max() >= self.shape[0] or idx.min() < -1): raise IndexError(f"row index out of range [-1, {self.shape[0]})")
+    check_memory(len(idx) * int(self.shape[1]), f"reading {len(idx):,} genotype rows of {self.shape[1]:,} SNPs",
+                 "read the matrix in blocks of SNPs with iter_chunks() instead")
+    order = np.argsort(idx, kind="stable")
+    srt = idx[order]
+    out = np.empty((len(idx), self.shape[1]), np.int8)
+    miss = int(np.searchsorted(srt, 0))                          # the -1s sort first
+    out[order[:miss]] = -1
+    if miss == len(idx): return out
+    if not hasattr(os, "preadv"): out[order[miss:]] = np.take(self.dosage, srt[miss:], axis=0); return out
+    fd, p = os.open(self.path/"dosage.i8", os.O_RDONLY), self.shape[1]
+    try:   # ask the kernel for every row at once (parallel disk reads when not cached), then read them in file order
+        if hasattr(os, "posix_fadvise"):
+            for i in np.unique(srt[miss:]): os.posix_fadvise(fd, int(i) * p, p, os.POSIX_FADV_WILLNEED)
+        for k, i in zip(order[miss:], srt[miss:]):
+            if os.preadv(fd, [out[k]], int(i) * p) != p: raise DataError("short read: the file is truncated", file=self.path/"dosage.i8")
+    finally: os.close(fd)
+    return out
 
 # %% ../../nbs/10_data.genotypes.ipynb #26a3eb86
 def open_genotypes(path)->Genotypes: # a folder written by `convert_genotypes`

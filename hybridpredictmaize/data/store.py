@@ -15,11 +15,15 @@ from fastcore.basics import patch
 from ..core import (DataError, DataWarning, HpmError, COMPLETE_MARKER, atomic_path, write_json,
                                      read_json, mark_complete, is_complete, warn_dropped, progress, check_option,
                                      check_input_dir, check_input_file, check_output_dir)
+from .environments import _read_many
+from .genotypes import hybrid_parents        # moved there; importable from here too
+from .envtyping import SOIL_SAND, SOIL_CLAY, SOIL_OM
+_all_ = ['SOIL_SAND', 'SOIL_CLAY', 'SOIL_OM', 'hybrid_parents']
 
 # %% auto #0
-__all__ = ['FORMAT_VERSION', 'G2F_FILES', 'GENOTYPE_SUFFIXES', 'WITHOUT_EFFECT', 'SOIL_SAND', 'SOIL_CLAY', 'SOIL_OM',
-           'find_g2f_files', 'optional_inputs', 'warn_without', 'run_step', 'Store', 'open_store', 'hybrid_parents',
-           'prepare']
+__all__ = ['FORMAT_VERSION', 'G2F_FILES', 'GENOTYPE_SUFFIXES', 'WITHOUT_EFFECT', 'find_g2f_files', 'optional_inputs',
+           'warn_without', 'run_step', 'Store', 'open_store', 'prepare', 'SOIL_SAND', 'SOIL_CLAY', 'SOIL_OM',
+           'hybrid_parents']
 
 # %% ../../nbs/14_data.store.ipynb #90b9a63b
 FORMAT_VERSION = 2   # 2: growth-stage covariates (`envtyping/`) and the raw aligned weather
@@ -166,16 +170,19 @@ class Store:
         self._env_pos = pd.Series(np.arange(len(self.weather_envs)), index=pd.Index(self.weather_envs))
         self._genotypes = None
 
-    @property
-    def genotypes(self):
-        "The genotype matrix, memory-mapped (opened on first use, again in each worker process)."
-        if self._genotypes is None:
-            from hybridpredictmaize.data.genotypes import open_genotypes
-            self._genotypes = open_genotypes(self.path/"genotypes")
-        return self._genotypes
+# %% ../../nbs/14_data.store.ipynb #aa6b8bd2
+@patch(as_prop=True)
+def genotypes(self:Store):
+    "The genotype matrix, memory-mapped (opened on first use, again in each worker process)."
+    if self._genotypes is None:
+        from hybridpredictmaize.data.genotypes import open_genotypes
+        self._genotypes = open_genotypes(self.path/"genotypes")
+    return self._genotypes
 
-    def __getstate__(self): return {**self.__dict__, "_genotypes": None}   # never pickle a memory map
-    def __repr__(self): return f"Store({str(self.path)!r}: {len(self.weather_envs)} Env, {len(self.blues)} BLUEs)"
+@patch
+def __getstate__(self:Store): return {**self.__dict__, "_genotypes": None}   # never pickle a memory map
+@patch
+def __repr__(self:Store): return f"Store({str(self.path)!r}: {len(self.weather_envs)} Env, {len(self.blues)} BLUEs)"
 
 # %% ../../nbs/14_data.store.ipynb #8b5ff4f4
 def open_store(path # a folder written by `prepare`
@@ -255,17 +262,21 @@ def _step_phenotypes(files:dict):
         return report
     return build
 
-# %% ../../nbs/14_data.store.ipynb #f6464df8
-def _read_many(reader, paths, counts:dict|None=None):
-    "Read and concatenate the files `paths` that exist; `counts[path]` = rows read from each."
-    frames = {str(p): reader(p) for p in paths if p is not None}
-    if counts is not None:   # rows in the file (a soil analysis shared with another Env by its comment is copied, not read)
-        counts.update({p: len(f) - len(f.attrs.get("shared_from_comments", [])) for p, f in frames.items()})
-    return pd.concat(frames.values(), ignore_index=True) if frames else None
+# %% ../../nbs/14_data.store.ipynb #4be0e014
+def _environments_report(files:dict, counts:dict, envs, train_envs, test_envs, df, inputs:dict, cov_report)->dict:
+    "The environments step's part of `report.json`."
+    unused = {name: sorted(set(t.Env) - set(envs)) for name, t in inputs.items() if t is not None}
+    return {"n_envs": len(envs), "n_train_envs": len(train_envs), "n_test_envs": len(test_envs),
+            "rows_read": {name: sum(counts.get(str(files[f"{name}_{part}"]), 0) for part in ("train", "test")) for name in ("meta", "soil", "ec")},
+            "rows_per_file": counts,
+            "envs_without": {name: df.Env[~df[f"has_{name}"]].tolist() for name in ("meta", "soil", "ec")},
+            "rows_unused": {k: {"count": len(v), "envs": v} for k, v in unused.items()},
+            "planting_date_source": df.planting_source.value_counts().to_dict(),
+            "covariates": cov_report}
 
 # %% ../../nbs/14_data.store.ipynb #a5e47bb4
 def _step_environments(files:dict, out:Path):
-    from hybridpredictmaize.data.environments import read_meta, read_soil, read_ec, env_covariates, planting_dates, parse_envs
+    from hybridpredictmaize.data.environments import read_meta, read_soil, read_ec, env_covariates, planting_dates, _env_table
     def build(tmp:Path):
         plots = pd.read_parquet(out/"phenotypes/plots.parquet")
         blues = pd.read_parquet(out/"phenotypes/blues.parquet")
@@ -281,53 +292,49 @@ def _step_environments(files:dict, out:Path):
         if meta is not None: meta = meta.drop_duplicates("Env", keep="last")
         cov, cov_report = env_covariates(meta if meta is not None else pd.DataFrame({"Env": envs}), soil, ec, envs, train_envs)
         dates = planting_dates(meta, plots, envs=envs)
-        source = dates.attrs.get("source", {})
-        df = parse_envs(pd.Series(envs))[["Env", "Location", "Year"]].reset_index(drop=True)
-        df["is_test"] = df.Env.isin(test_envs if tmpl is None else set(tmpl.Env))
-        df["is_train"] = df.Env.isin(train_envs)
-        df["Date_Planted"] = pd.to_datetime(dates.reindex(envs).to_numpy())
-        df["planting_source"] = [source.get(e) for e in envs]
-        for name, table in (("meta", meta), ("soil", soil), ("ec", ec)):
-            df[f"has_{name}"] = df.Env.isin(set(table.Env) if table is not None else set())
-        n = plots.groupby("Env").size()
-        df["n_plots"] = df.Env.map(n).fillna(0).astype(int)
-        df["n_hybrids"] = df.Env.map(blues.groupby("Env").Hybrid.nunique()).fillna(0).astype(int)
+        inputs = {"meta": meta, "soil": soil, "ec": ec}
+        df = _env_table(envs, train_envs, test_envs, tmpl, dates, plots, blues, inputs)
         df.to_parquet(tmp/"envs.parquet", index=False)
         cov = cov.reindex(envs)
         cov.index.name = "Env"
         cov.reset_index().to_parquet(tmp/"covariates.parquet", index=False)
-        unused = {name: sorted(set(t.Env) - set(envs)) for name, t in (("meta", meta), ("soil", soil), ("ec", ec)) if t is not None}
-        return {"n_envs": len(envs), "n_train_envs": len(train_envs), "n_test_envs": len(test_envs),
-                "rows_read": {name: sum(counts.get(str(files[f"{name}_{part}"]), 0) for part in ("train", "test")) for name in ("meta", "soil", "ec")},
-                "rows_per_file": counts,
-                "envs_without": {name: df.Env[~df[f"has_{name}"]].tolist() for name in ("meta", "soil", "ec")},
-                "rows_unused": {k: {"count": len(v), "envs": v} for k, v in unused.items()},
-                "planting_date_source": df.planting_source.value_counts().to_dict(),
-                "covariates": cov_report}
+        return _environments_report(files, counts, envs, train_envs, test_envs, df, inputs, cov_report)
     return build
 
-# %% ../../nbs/14_data.store.ipynb #5256609f
-def _fill_from_location(values, mask, envs, todo):
-    "Fill Env `todo` (no observed day) with the mean of its location's other Env; returns the filled and the unfillable."
-    from hybridpredictmaize.data.environments import parse_envs
-    loc = parse_envs(pd.Series(envs)).Location.to_numpy()
-    has = mask.any(axis=1)
-    filled, failed = {}, []
-    for e in todo:
-        i = envs.index(e)
-        donors = np.flatnonzero((loc == loc[i]) & has)
-        if len(donors) == 0: failed.append(e); continue
-        v = np.where(mask[donors][..., None], values[donors], np.nan)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            values[i] = np.nanmean(v, axis=0)
-        mask[i] = mask[donors].any(axis=0)
-        filled[e] = [envs[j] for j in donors]
-    return filled, failed
+# %% ../../nbs/14_data.store.ipynb #37e7fa52
+def _template_weather(files:dict, envs_df:pd.DataFrame, envs:list, values, mask, no_weather:list, fill_weather:bool)->dict:
+    "Fill (`fill_weather`) or refuse the template's Env without weather; returns the Env filled from their location."
+    from hybridpredictmaize.data.weather import _fill_from_location
+    test_missing = [e for e in no_weather if envs_df.set_index("Env").at[e, "is_test"]]
+    filled = {}
+    if test_missing and fill_weather:
+        filled, test_missing = _fill_from_location(values, mask, envs, test_missing)
+    if test_missing:
+        where = files["weather_test"] or files["weather_train"]
+        hint = ("no other year of their location has weather either: add their daily rows to the testing weather file, "
+                "or remove them from the template") if fill_weather else ("add their daily rows to the testing weather "
+                "file, or pass --fill-weather (fill_weather=True) to use the mean of the location's other years")
+        raise DataError(f"no weather for {len(test_missing)} Env of the template: {', '.join(test_missing)}", file=where, hint=hint)
+    return filled
+
+# %% ../../nbs/14_data.store.ipynb #b5700886
+def _save_weather(tmp:Path, aligned, values, mask, envs:list, train_envs:list, days_before:int, days_after:int, max_gap:int):
+    "Scaler fitted on the training Env; writes the scaled and raw tensors, the mask and `weather.json`; returns the scaled."
+    from hybridpredictmaize.data.weather import WeatherScaler
+    scaler = WeatherScaler.fit(aligned, train_envs)
+    scaled = np.asarray(scaler.transform(aligned), dtype=np.float32)
+    scaled = np.where(np.isfinite(scaled), scaled, 0).astype(np.float32)
+    np.save(tmp/"weather.npy", scaled, allow_pickle=False)
+    np.save(tmp/"mask.npy", mask, allow_pickle=False)
+    np.save(tmp/"raw.npy", np.asarray(values, dtype=np.float32), allow_pickle=False)   # physical units, NaN missing
+    write_json(tmp/"weather.json", {"envs": envs, "variables": list(aligned.variables), "days_before": days_before,
+                                    "days_after": days_after, "max_gap": max_gap, "days": list(map(int, aligned.days)),
+                                    "scaler": scaler.to_dict()})
+    return scaled
 
 # %% ../../nbs/14_data.store.ipynb #2d5c74ac
 def _step_weather(files:dict, out:Path, days_before:int, days_after:int, max_gap:int, fill_weather:bool):
-    from hybridpredictmaize.data.weather import read_weather, align_weather, WeatherScaler
+    from hybridpredictmaize.data.weather import read_weather, align_weather
     def build(tmp:Path):
         envs_df = pd.read_parquet(out/"environments/envs.parquet")
         envs = envs_df.Env.tolist()
@@ -338,29 +345,12 @@ def _step_weather(files:dict, out:Path, days_before:int, days_after:int, max_gap
         aligned = align_weather(weather, planting, days_before=days_before, days_after=days_after, max_gap=max_gap, envs=envs)
         values, mask = aligned.values, aligned.mask
         no_weather = [e for e, m in zip(envs, mask) if not m.any()]
-        test_missing = [e for e in no_weather if envs_df.set_index("Env").at[e, "is_test"]]
-        filled = {}
-        if test_missing and fill_weather:
-            filled, test_missing = _fill_from_location(values, mask, envs, test_missing)
-        if test_missing:
-            where = files["weather_test"] or files["weather_train"]
-            hint = ("no other year of their location has weather either: add their daily rows to the testing weather file, "
-                    "or remove them from the template") if fill_weather else ("add their daily rows to the testing weather "
-                    "file, or pass --fill-weather (fill_weather=True) to use the mean of the location's other years")
-            raise DataError(f"no weather for {len(test_missing)} Env of the template: {', '.join(test_missing)}", file=where, hint=hint)
+        filled = _template_weather(files, envs_df, envs, values, mask, no_weather, fill_weather)
         train_envs = envs_df.Env[envs_df.is_train].tolist()
         left_out = [e for e in no_weather if e not in filled and e in set(train_envs)]
         warn_dropped(len(left_out), "training Env", f"no weather rows ({', '.join(left_out[:3])}{' ...' if len(left_out) > 3 else ''})",
                      file=files["weather_train"], action="left out of training")
-        scaler = WeatherScaler.fit(aligned, train_envs)
-        scaled = np.asarray(scaler.transform(aligned), dtype=np.float32)
-        scaled = np.where(np.isfinite(scaled), scaled, 0).astype(np.float32)
-        np.save(tmp/"weather.npy", scaled, allow_pickle=False)
-        np.save(tmp/"mask.npy", mask, allow_pickle=False)
-        np.save(tmp/"raw.npy", np.asarray(values, dtype=np.float32), allow_pickle=False)   # physical units, NaN missing
-        write_json(tmp/"weather.json", {"envs": envs, "variables": list(aligned.variables), "days_before": days_before,
-                                        "days_after": days_after, "max_gap": max_gap, "days": list(map(int, aligned.days)),
-                                        "scaler": scaler.to_dict()})
+        scaled = _save_weather(tmp, aligned, values, mask, envs, train_envs, days_before, days_after, max_gap)
         return {"rows_per_file": counts, "rows_read": len(weather),
                 "align": _json_norm(getattr(aligned, "report", {})), "shape": list(scaled.shape),
                 "observed_share": float(mask.mean()),
@@ -368,40 +358,10 @@ def _step_weather(files:dict, out:Path, days_before:int, days_after:int, max_gap
                 "template_envs_filled_from_location": filled}
     return build
 
-# %% ../../nbs/14_data.store.ipynb #e7c1a2b4
-SOIL_SAND, SOIL_CLAY, SOIL_OM = "% Sand", "% Clay", "Organic Matter LOI %"
-
-def _site_inputs(files:dict, envs:list)->tuple[np.ndarray, np.ndarray]:
-    "Latitude (metadata) and available soil water (soil texture) per Env, NaN where unknown."
-    from hybridpredictmaize.data.environments import read_meta, read_soil, META_LAT
-    from hybridpredictmaize.data.envtyping import available_water
-    meta = _read_many(read_meta, [files["meta_train"], files["meta_test"]])
-    soil = _read_many(read_soil, [files["soil_train"], files["soil_test"]])
-    lat = np.full(len(envs), np.nan) if meta is None or META_LAT not in meta else \
-        pd.to_numeric(meta.drop_duplicates("Env", keep="last").set_index("Env")[META_LAT], errors="coerce").reindex(envs).to_numpy(float)
-    lat = np.where((lat >= -90) & (lat <= 90) & (lat != 0), lat, np.nan)
-    awc = np.full(len(envs), np.nan)
-    if soil is not None and {SOIL_SAND, SOIL_CLAY} <= set(soil.columns):
-        s = soil.drop_duplicates("Env", keep="last").set_index("Env").reindex(envs)
-        om = s[SOIL_OM] if SOIL_OM in s else pd.Series(np.nan, index=s.index)
-        awc = available_water(pd.to_numeric(s[SOIL_SAND], errors="coerce"), pd.to_numeric(s[SOIL_CLAY], errors="coerce"),
-                              pd.to_numeric(om, errors="coerce"))
-        awc = np.where(np.isfinite(awc), awc, np.nan)
-    return lat, awc
-
-# %% ../../nbs/14_data.store.ipynb #e7c1a2b5
-def _standardise_stages(table:pd.DataFrame, train_envs, max_missing:float=0.5)->pd.DataFrame:
-    "Numeric stage covariates standardised on the training Env (missing: the training mean, 0)."
-    num = table.select_dtypes("number").astype(np.float64)
-    tr = num[num.index.isin(list(train_envs))]
-    mean, std = tr.mean(), tr.std(ddof=0)
-    keep = (tr.isna().mean() <= max_missing) & (std > 1e-9)
-    Z = ((num.loc[:, keep] - mean[keep]) / std[keep]).fillna(0.0)
-    return Z.astype(np.float32)
-
 # %% ../../nbs/14_data.store.ipynb #8c7f0fae
 def _step_envtyping(files:dict, out:Path):
-    from hybridpredictmaize.data.envtyping import envtype_store_weather
+    from hybridpredictmaize.data.environments import read_meta, read_soil
+    from hybridpredictmaize.data.envtyping import envtype_store_weather, _site_inputs, _standardise_stages
     from hybridpredictmaize.data.weather import AlignedWeather
     def build(tmp:Path):
         envs_df = pd.read_parquet(out/"environments/envs.parquet")
@@ -409,7 +369,9 @@ def _step_envtyping(files:dict, out:Path):
         raw = _load_npy(out/"weather/raw.npy")
         aligned = AlignedWeather(raw, _load_npy(out/"weather/mask.npy"), np.zeros(raw.shape, bool), list(w["envs"]),
                                  list(w["variables"]), np.asarray(w["days"]))
-        lat, awc = _site_inputs(files, aligned.envs)
+        meta = _read_many(read_meta, [files["meta_train"], files["meta_test"]])
+        soil = _read_many(read_soil, [files["soil_train"], files["soil_test"]])
+        lat, awc = _site_inputs(meta, soil, aligned.envs)
         planting = envs_df.set_index("Env").Date_Planted.reindex(aligned.envs)
         table, report = envtype_store_weather(aligned, planting, envs_df.set_index("Env").Location.reindex(aligned.envs).tolist(),
                                               plots=pd.read_parquet(out/"phenotypes/plots.parquet"), lat=lat, awc=awc,
@@ -421,28 +383,6 @@ def _step_envtyping(files:dict, out:Path):
                       envs_with_soil_texture=int(np.isfinite(awc).sum()))
         return report
     return build
-
-# %% ../../nbs/14_data.store.ipynb #a9fda2d6
-def hybrid_parents(plots:pd.DataFrame|None=None, # plot table with `Hybrid_Parent1`, `Hybrid_Parent2`
-                   names_file=None,               # `All_hybrid_names_info.csv` (Hybrid, Parent1, Parent2)
-                   hybrids=(),                    # more hybrid names to split at '/' when no table knows them
-                  )->pd.DataFrame:
-    "Parental inbreds of each hybrid: a frame `Hybrid, Parent1, Parent2` (one row per hybrid)."
-    parts = []
-    if plots is not None and {"Hybrid_Parent1", "Hybrid_Parent2"} <= set(plots.columns):
-        parts.append(plots[["Hybrid", "Hybrid_Parent1", "Hybrid_Parent2"]].set_axis(["Hybrid", "Parent1", "Parent2"], axis=1))
-    if names_file is not None:
-        from hybridpredictmaize.data.environments import read_g2f_csv
-        names = read_g2f_csv(names_file, required=("Hybrid", "Parent1", "Parent2"), what="hybrid names file")
-        parts.append(names[["Hybrid", "Parent1", "Parent2"]])
-    split = pd.Series(list(hybrids), dtype=object).astype(str).str.split("/", n=1, expand=True)
-    if len(split) and split.shape[1] == 2:
-        parts.append(pd.DataFrame({"Hybrid": list(hybrids), "Parent1": split[0], "Parent2": split[1]}))
-    if not parts: return pd.DataFrame(columns=["Hybrid", "Parent1", "Parent2"])
-    df = pd.concat(parts, ignore_index=True).astype(object)
-    df = df.dropna(subset=["Parent1", "Parent2"])
-    df = df[(df.Parent1.astype(str).str.strip() != "") & (df.Parent2.astype(str).str.strip() != "")]
-    return df.drop_duplicates("Hybrid").reset_index(drop=True)
 
 # %% ../../nbs/14_data.store.ipynb #9342574f
 def _step_genotypes(files:dict, out:Path, min_call_rate:float, min_maf:float, chunk_snps:int|None, all_hybrids:bool):
@@ -470,6 +410,26 @@ def _from_parents(geno_report:dict)->list:
     "The hybrids whose genotype rows were built from their parents."
     return list(geno_report.get("hybrids_from_parents", {}))
 
+# %% ../../nbs/14_data.store.ipynb #757c039e
+def _finish_template(out:Path, files:dict, steps:dict, report:dict, genotyped, from_parents:set, with_weather:set):
+    "Flag the template rows (genotype and its source, weather), write `template.parquet` and add its part of the report."
+    tpath = out/"phenotypes/template.parquet"
+    if not tpath.exists(): return
+    tmpl = pd.read_parquet(tpath)
+    tmpl["has_genotype"] = genotyped(tmpl.Hybrid)
+    tmpl["genotype_source"] = np.where(~tmpl.has_genotype, "none", np.where(tmpl.Hybrid.isin(from_parents), "parents", "measured"))
+    tmpl["has_weather"] = tmpl.Env.isin(with_weather)
+    with atomic_path(out/"template.parquet") as p: tmpl.to_parquet(p, index=False)
+    no_geno = sorted(tmpl.Hybrid[~tmpl.has_genotype].unique())
+    report["template"] = {**steps["phenotypes"].get("template", {}),
+                          "hybrids_from_parents": sorted(set(tmpl.Hybrid) & from_parents),
+                          "hybrids_without_genotype": no_geno, "rows_without_genotype": int((~tmpl.has_genotype).sum()),
+                          "action_without_genotype": "predicted with the environment mean",
+                          "envs_without_weather": sorted(set(tmpl.Env) - with_weather),
+                          "envs_weather_filled_from_location": sorted(steps["weather"].get("template_envs_filled_from_location", {}))}
+    if no_geno: warn_dropped(len(no_geno), "template hybrids", "no genotype and no genotyped parents",
+                             file=files["template"], action="flagged for the environment mean")
+
 # %% ../../nbs/14_data.store.ipynb #f70ad836
 def _finish(out:Path, files:dict, steps:dict, options:dict, without:dict):
     from hybridpredictmaize.data.genotypes import open_genotypes
@@ -486,22 +446,7 @@ def _finish(out:Path, files:dict, steps:dict, options:dict, without:dict):
     miss = sorted(set(blues.Hybrid[~genotyped(blues.Hybrid)]))
     report["unmatched_hybrids"] = {"trait_hybrids": len(miss), "trait_plots": int(plots.Hybrid.isin(miss).sum()),
                                    "trait_blues": int(blues.Hybrid.isin(miss).sum()), "hybrids": miss}
-    tpath = out/"phenotypes/template.parquet"
-    if tpath.exists():
-        tmpl = pd.read_parquet(tpath)
-        tmpl["has_genotype"] = genotyped(tmpl.Hybrid)
-        tmpl["genotype_source"] = np.where(~tmpl.has_genotype, "none", np.where(tmpl.Hybrid.isin(from_parents), "parents", "measured"))
-        tmpl["has_weather"] = tmpl.Env.isin(with_weather)
-        with atomic_path(out/"template.parquet") as p: tmpl.to_parquet(p, index=False)
-        no_geno = sorted(tmpl.Hybrid[~tmpl.has_genotype].unique())
-        report["template"] = {**steps["phenotypes"].get("template", {}),
-                              "hybrids_from_parents": sorted(set(tmpl.Hybrid) & from_parents),
-                              "hybrids_without_genotype": no_geno, "rows_without_genotype": int((~tmpl.has_genotype).sum()),
-                              "action_without_genotype": "predicted with the environment mean",
-                              "envs_without_weather": sorted(set(tmpl.Env) - with_weather),
-                              "envs_weather_filled_from_location": sorted(steps["weather"].get("template_envs_filled_from_location", {}))}
-        if no_geno: warn_dropped(len(no_geno), "template hybrids", "no genotype and no genotyped parents",
-                                 file=files["template"], action="flagged for the environment mean")
+    _finish_template(out, files, steps, report, genotyped, from_parents, with_weather)
     counts = {"envs": len(envs), "train_envs": int(envs.is_train.sum()), "test_envs": int((envs.is_test & ~envs.is_train).sum()),
               "hybrids": len(G.ids), "snps": int(G.shape[1]), "plots": len(plots), "blues": len(blues),
               "weather_days": int(mask.shape[1]), "template_rows": int(report.get("template", {}).get("rows_read", 0))}
@@ -521,6 +466,15 @@ def _check_prepare_args(data_dir, out_dir, genotypes, template, days_before, day
     for name, v in (("--days-before", days_before), ("--days-after", days_after), ("--max-gap", max_gap)):
         check_option(v, name, 1 if name == "--days-after" else 0, integer=True)
     check_option(min_call_rate, "--min-call-rate", 0, 1); check_option(min_maf, "--min-maf", 0, 0.5)
+
+# %% ../../nbs/14_data.store.ipynb #6a2b9335
+def _prepare_plan(files:dict, out:Path, days_before, days_after, max_gap, fill_weather, min_call_rate, min_maf, chunk_snps, all_hybrids)->list:
+    "The steps of `prepare` in order: (name, a function that makes the step's builder)."
+    return [("phenotypes", lambda: _step_phenotypes(files)),
+            ("environments", lambda: _step_environments(files, out)),
+            ("weather", lambda: _step_weather(files, out, days_before, days_after, max_gap, fill_weather)),
+            ("envtyping", lambda: _step_envtyping(files, out)),
+            ("genotypes", lambda: _step_genotypes(files, out, min_call_rate, min_maf, chunk_snps, all_hybrids))]
 
 # %% ../../nbs/14_data.store.ipynb #8e8ac51a
 def prepare(data_dir,                 # G2F folder with `Training_Data/` and `Testing_Data/`
@@ -547,11 +501,7 @@ def prepare(data_dir,                 # G2F folder with `Training_Data/` and `Te
     _start_store(out, _inputs_record(files, options), overwrite)
     if is_complete(out): return open_store(out)
     steps = {}
-    plan = [("phenotypes", lambda: _step_phenotypes(files)),
-            ("environments", lambda: _step_environments(files, out)),
-            ("weather", lambda: _step_weather(files, out, days_before, days_after, max_gap, fill_weather)),
-            ("envtyping", lambda: _step_envtyping(files, out)),
-            ("genotypes", lambda: _step_genotypes(files, out, min_call_rate, min_maf, chunk_snps, all_hybrids))]
+    plan = _prepare_plan(files, out, days_before, days_after, max_gap, fill_weather, min_call_rate, min_maf, chunk_snps, all_hybrids)
     for name, make in progress(plan, desc="prepare", unit="step"):
         steps[name], _ = run_step(out, name, make())
     _finish(out, files, steps, options, without)
@@ -592,6 +542,17 @@ def _dropped_lines(report, what:str)->list[str]:
     walk(report)
     return lines
 
+def _dropped_summary(r:dict, trait:dict, g:dict, w:dict)->str:
+    "The `dropped:` line of `Store.summary`: plots, SNPs, trait hybrids and Env left out, and why."
+    dropped = _dropped_lines(trait, "plots")
+    qc = g.get("qc", {})
+    for key, why in (("removed_call_rate", "call rate below the threshold"), ("removed_maf", "minor-allele frequency below the threshold")):
+        if qc.get(key): dropped.append(f"{qc[key]:,} SNPs: {why}")
+    um = r.get("unmatched_hybrids", {})
+    if um.get("trait_hybrids"): dropped.append(f"{um['trait_hybrids']:,} trait hybrids without genotype ({um['trait_plots']:,} plots) left out of training")
+    if w.get("envs_without_weather"): dropped.append(f"{len(w['envs_without_weather'])} Env without weather left out of training")
+    return "  dropped: " + ("; ".join(dropped) if dropped else "nothing")
+
 # %% ../../nbs/14_data.store.ipynb #43b2ff86
 @patch
 def summary(self:Store)->str:
@@ -606,14 +567,7 @@ def summary(self:Store)->str:
              f"  hybrids: {c['hybrids']:,} genotyped; SNPs: {c['snps']:,}",
              f"  plots: {c['plots']:,} kept of {read:,} read; BLUEs: {c['blues']:,} (Env, Hybrid) pairs" if isinstance(read, int)
              else f"  plots: {c['plots']:,}; BLUEs: {c['blues']:,} (Env, Hybrid) pairs"]
-    dropped = _dropped_lines(trait, "plots")
-    qc = g.get("qc", {})
-    for key, why in (("removed_call_rate", "call rate below the threshold"), ("removed_maf", "minor-allele frequency below the threshold")):
-        if qc.get(key): dropped.append(f"{qc[key]:,} SNPs: {why}")
-    um = r.get("unmatched_hybrids", {})
-    if um.get("trait_hybrids"): dropped.append(f"{um['trait_hybrids']:,} trait hybrids without genotype ({um['trait_plots']:,} plots) left out of training")
-    if w.get("envs_without_weather"): dropped.append(f"{len(w['envs_without_weather'])} Env without weather left out of training")
-    lines.append("  dropped: " + ("; ".join(dropped) if dropped else "nothing"))
+    lines.append(_dropped_summary(r, trait, g, w))
     if r.get("inputs_missing"):
         lines.append("  went on without: " + ", ".join(f"{k} ({w['state']})" for k, w in r["inputs_missing"].items()))
     t = r.get("template")

@@ -6,6 +6,7 @@ Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/data.weather.html.
 
 # %% ../../nbs/12_data.weather.ipynb #a72ce366
 from __future__ import annotations
+import warnings
 from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
@@ -126,6 +127,24 @@ def _align_report(envs, days, obs_var, mask, interp, variables, pl, has_rows, ma
             "envs_without_planting_date": [e for e in envs if pd.isna(pl[e])],
             "envs_not_in_file": [e for e in envs if e not in has_rows],
             "envs_with_long_gaps": [e for e in envs if per_env[e]["long_gaps"] and obs_day[envs.index(e)].any()]}
+
+# %% ../../nbs/12_data.weather.ipynb #3ac1a646
+def _fill_from_location(values, mask, envs, todo):
+    "Fill Env `todo` (no observed day) with the mean of its location's other Env; returns the filled and the unfillable."
+    loc = parse_envs(pd.Series(envs)).Location.to_numpy()
+    has = mask.any(axis=1)
+    filled, failed = {}, []
+    for e in todo:
+        i = envs.index(e)
+        donors = np.flatnonzero((loc == loc[i]) & has)
+        if len(donors) == 0: failed.append(e); continue
+        v = np.where(mask[donors][..., None], values[donors], np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            values[i] = np.nanmean(v, axis=0)
+        mask[i] = mask[donors].any(axis=0)
+        filled[e] = [envs[j] for j in donors]
+    return filled, failed
 
 # %% ../../nbs/12_data.weather.ipynb #be8062a4
 class WeatherScaler:
