@@ -17,7 +17,7 @@ from scipy import optimize
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from hybridpredictmaize.baselines.gblup import GBLUP
-from hybridpredictmaize.baselines.kernels import vanraden_grm, _centre
+from hybridpredictmaize.baselines.kernels import vanraden_grm, _centre, int8_products, _cpu_flags, INT8_CPU_FLAGS
 from hybridpredictmaize.core import write_json
 
 
@@ -25,7 +25,11 @@ def machine():
     import torch
     try: blas = np.__config__.CONFIG["Build Dependencies"]["blas"]; blas = f"{blas['name']} {blas.get('version', '')}".strip()
     except Exception: blas = "unknown"
-    return dict(processor=platform.processor() or platform.machine(), cpu_count=os.cpu_count(), python=platform.python_version(),
+    try: model = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration): model = platform.processor() or platform.machine()
+    return dict(processor=model, int8_flags=sorted(_cpu_flags() & set(INT8_CPU_FLAGS)),
+                kernel_engine="int8 torch._int_mm" if int8_products() else "float32 BLAS on exact integers",
+                cpu_count=os.cpu_count(), python=platform.python_version(),
                 numpy=np.__version__, blas=blas, torch=torch.__version__, cuda=torch.cuda.is_available(),
                 load_average=os.getloadavg() if hasattr(os, "getloadavg") else None)
 
