@@ -71,6 +71,7 @@ def _fit(a):
           f"mean per-Env RMSE {v.get('mean_env_rmse', float('nan')):.3f}, mean per-Env r {v.get('mean_env_r', float('nan')):.3f}")
     print(f"run written to {a.run}")
 
+# %% ../nbs/90_cli.ipynb #e90684f9
 def _predict(a):
     from hybridpredictmaize.pipeline import predict_run
     filled = predict_run(a.run, a.prep, template=a.template, out=a.out, device=a.device)
@@ -88,6 +89,7 @@ def _pretrain(a):
     print(f"pre-trained the genotype encoder: {json.dumps({k: v for k, v in res.items() if isinstance(v, (int, float, str))})}")
     print(f"run written to {a.run}")
 
+# %% ../nbs/90_cli.ipynb #ad2c603f
 def _cv(a):
     from hybridpredictmaize.pipeline import cross_validate
     from hybridpredictmaize.evaluate import format_table
@@ -106,25 +108,20 @@ def _demo(a):
     print(format_table(table, fmt="text"))
     print(f"demo finished in {time.perf_counter() - t0:.0f} s; report: {Path(a.out)/'report'/'report.html'}")
 
-# %% ../nbs/90_cli.ipynb #380aa2cc
+# %% ../nbs/90_cli.ipynb #486dbeac
 def _common(p, seed=True, device=True):
     if seed: p.add_argument("--seed", type=number(0), default=0, help="random seed (default: %(default)s)")
     if device: p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default: %(default)s)")
 
-def build_parser()->argparse.ArgumentParser:
-    "The `hpm` argument parser with every subcommand."
-    from hybridpredictmaize.pipeline import MODELS
-    from hybridpredictmaize.sim.truth import PRESETS
-    p = HpmParser(prog="hpm", description="Predict maize hybrid yield from SNPs, weather and field data (G2F).")
-    p.add_argument("--version", action="version", version=f"hpm {hybridpredictmaize.__version__}")
-    p.add_argument("--debug", action="store_true", help="show the full traceback of errors")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
-
+def _add_simulate_parser(sub, presets):
+    "The `hpm simulate` subcommand and its options."
     s = sub.add_parser("simulate", help="write a G2F-format folder with known truth")
     s.add_argument("out", help="folder to write")
-    s.add_argument("--preset", default="small", choices=list(PRESETS), help="data size or design (default: %(default)s)")
+    s.add_argument("--preset", default="small", choices=list(presets), help="data size or design (default: %(default)s)")
     _common(s, device=False); s.set_defaults(func=_simulate)
 
+def _add_prepare_parser(sub):
+    "The `hpm prepare` subcommand and its options."
     s = sub.add_parser("prepare", help="read a G2F folder (or your own files) into a prepared store")
     s.add_argument("data_dir", help="folder with Training_Data/ and Testing_Data/")
     s.add_argument("out_dir", help="store folder to write")
@@ -140,10 +137,13 @@ def build_parser()->argparse.ArgumentParser:
     s.add_argument("--overwrite", action="store_true", help="replace a store prepared from other inputs")
     s.set_defaults(func=_prepare)
 
+# %% ../nbs/90_cli.ipynb #255e888e
+def _add_fit_parser(sub, models):
+    "The `hpm fit` subcommand and its options."
     s = sub.add_parser("fit", help="fit a model on a prepared store and validate it on one year")
     s.add_argument("prep", help="prepared store"); s.add_argument("run", help="run folder to write")
     s.add_argument("--model", default="gxe", type=model_name,
-                   help=f"model: {', '.join(MODELS)}; gBLUP kernels after ':', e.g. gblup:gca+sca (default: %(default)s)")
+                   help=f"model: {', '.join(models)}; gBLUP kernels after ':', e.g. gblup:gca+sca (default: %(default)s)")
     s.add_argument("--val-year", type=number(1), default=None, help="validation year (default: the last training year)")
     s.add_argument("--epochs", type=number(1), default=None, help="neural models: maximum epochs")
     s.add_argument("--resume", action="store_true", help="continue an interrupted run from its last checkpoint")
@@ -157,24 +157,34 @@ def build_parser()->argparse.ArgumentParser:
                         "unless --env-offset asks for the plain network with an environment-mean offset)")
     _common(s); s.set_defaults(func=_fit)
 
+# %% ../nbs/90_cli.ipynb #be1b0be8
+def _add_predict_parser(sub):
+    "The `hpm predict` subcommand and its options."
     s = sub.add_parser("predict", help="fill a submission template with a run's predictions")
     s.add_argument("run", help="fitted run"); s.add_argument("prep", help="prepared store")
     s.add_argument("--template", default=None, help="template CSV (default: the store's template)")
     s.add_argument("--out", required=True, help="CSV to write")
     _common(s, seed=False); s.set_defaults(func=_predict)
 
+def _add_evaluate_parser(sub):
+    "The `hpm evaluate` subcommand and its options."
     s = sub.add_parser("evaluate", help="score predictions against observed yields: per-Env RMSE and r, report")
     s.add_argument("pred_csv", help="predictions CSV (Env, Hybrid, Yield_Mg_ha)")
     s.add_argument("truth_csv", help="observed yields CSV (Env, Hybrid, Yield_Mg_ha)")
     s.add_argument("--out", default="hpm_evaluation", help="report folder (default: %(default)s)")
     s.set_defaults(func=_evaluate)
 
+def _add_pretrain_parser(sub):
+    "The `hpm pretrain` subcommand and its options."
     s = sub.add_parser("pretrain", help="pre-train the genotype encoder by masked-dosage modelling")
     s.add_argument("prep", help="prepared store"); s.add_argument("run", help="run folder to write")
     s.add_argument("--epochs", type=number(1), default=5, help="passes over the genotyped hybrids (default: %(default)s)")
     s.add_argument("--size", default="small", choices=["small", "full"], help="model size (default: %(default)s)")
     _common(s); s.set_defaults(func=_pretrain)
 
+# %% ../nbs/90_cli.ipynb #58666c30
+def _add_cv_parser(sub):
+    "The `hpm cv` subcommand and its options."
     s = sub.add_parser("cv", help="cross-validate several models on the same folds")
     s.add_argument("prep", help="prepared store")
     s.add_argument("--scheme", default="cv0", choices=["loyo", "cv0", "cv1", "cv2", "cv00"], help="CV scheme (default: %(default)s)")
@@ -186,10 +196,30 @@ def build_parser()->argparse.ArgumentParser:
     s.add_argument("--seeds", default=None, help="several seeds, comma-separated (e.g. 0,1,2): mean ± SD over them")
     _common(s); s.set_defaults(func=_cv)
 
+def _add_demo_parser(sub):
+    "The `hpm demo` subcommand and its options."
     s = sub.add_parser("demo", help="simulate data, fit, predict and evaluate end to end")
     s.add_argument("--out", default="hpm_demo", help="output folder (default: %(default)s)")
     s.add_argument("--epochs", type=number(1), default=None, help="neural epochs (default: the demo's setting)")
     _common(s); s.set_defaults(func=_demo)
+
+# %% ../nbs/90_cli.ipynb #380aa2cc
+def build_parser()->argparse.ArgumentParser:
+    "The `hpm` argument parser with every subcommand."
+    from hybridpredictmaize.pipeline import MODELS
+    from hybridpredictmaize.sim.truth import PRESETS
+    p = HpmParser(prog="hpm", description="Predict maize hybrid yield from SNPs, weather and field data (G2F).")
+    p.add_argument("--version", action="version", version=f"hpm {hybridpredictmaize.__version__}")
+    p.add_argument("--debug", action="store_true", help="show the full traceback of errors")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    _add_simulate_parser(sub, PRESETS)
+    _add_prepare_parser(sub)
+    _add_fit_parser(sub, MODELS)
+    _add_predict_parser(sub)
+    _add_evaluate_parser(sub)
+    _add_pretrain_parser(sub)
+    _add_cv_parser(sub)
+    _add_demo_parser(sub)
     return p
 
 # %% ../nbs/90_cli.ipynb #42737d3e

@@ -105,6 +105,7 @@ def _pred_frame(preds:pd.DataFrame, name:str="predictions")->pd.DataFrame:
         raise DataError(f"{name} hold {int(dup.sum())} duplicate (Env, Hybrid) pairs, e.g. {first}", hint="give one prediction per pair")
     return p
 
+# %% ../nbs/60_evaluate.ipynb #3c426e72
 def score_frame(preds:pd.DataFrame,          # predictions: Env, Hybrid and `pred` (or Yield_Mg_ha holding predictions)
                 truth:pd.DataFrame|None=None, # observed records (Env, Hybrid, Yield_Mg_ha); None when `preds` has both
                 name:str="predictions",       # how to call `preds` in messages
@@ -134,6 +135,7 @@ def _none_to_nan(o, key=None):
     if isinstance(o, dict): return {k: _none_to_nan(v, k) for k, v in o.items()}
     return float("nan") if o is None and key in ("r", "rmse", "bias", "mean_env_r", "mean_env_rmse", "pooled_r", "pooled_rmse") else o
 
+# %% ../nbs/60_evaluate.ipynb #7d763416
 def metrics_json(results:dict,            # model name -> prediction frame
                  truth:pd.DataFrame|None=None, # observed records, or None when each frame has `pred` and `Yield_Mg_ha`
                  oracle=None,             # oracle predictions (frame) or an oracle summary (dict), or None
@@ -145,6 +147,7 @@ def metrics_json(results:dict,            # model name -> prediction frame
     elif oracle is not None: raise HpmError(f"oracle must be a prediction frame or a summary dict, not {type(oracle).__name__}")
     return out
 
+# %% ../nbs/60_evaluate.ipynb #42f42fe7
 def write_metrics(path,          # the metrics.json to write
                   metrics:dict,  # `{model: summary}`
                  ):
@@ -173,6 +176,7 @@ def metrics_table(metrics:dict, # `{model: summary}` as from `metrics_json`
         t["r − oracle"] = t["mean per-Env r"] - t.loc["oracle", "mean per-Env r"]
     return t
 
+# %% ../nbs/60_evaluate.ipynb #8c30e13f
 def format_table(t:pd.DataFrame,      # any frame (its index is the first column)
                  fmt:str="markdown",  # `markdown` or `text`
                  digits:int=3,        # decimals of floats
@@ -199,6 +203,7 @@ def _env_colors(envs)->dict:
     cmap = colormaps["tab20" if len(envs) > 10 else "tab10"]
     return {e: cmap(i % cmap.N) for i, e in enumerate(envs)}
 
+# %% ../nbs/60_evaluate.ipynb #e2d456b5
 def plot_pred_vs_obs(results,                # a scored frame, or model name -> scored frame
                      title:str|None=None,    # figure title
                      max_legend:int=12,      # draw the Env legend only up to this many Envs
@@ -292,6 +297,7 @@ def _html_table(t:pd.DataFrame, digits:int=3)->str:
 def _png_bytes(fig:Figure)->bytes:
     buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=110); return buf.getvalue()
 
+# %% ../nbs/60_evaluate.ipynb #06930798
 _CSS = ("body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}"
         "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}"
         "th:first-child,td:first-child{text-align:left}img{max-width:100%}code{background:#f3f3f3;padding:0 3px}")
@@ -337,6 +343,43 @@ def _env_model_blocks(env_models:dict|None)->list:
                 ("p", f"Leave-one-{s['cv_by']}-out on its {s['n_envs']} training environments; chosen: {s['chosen']}."), ("table", t)]
     return out
 
+# %% ../nbs/60_evaluate.ipynb #5e951e6b
+def _score_blocks(metrics:dict, predictions:dict, truth)->list:
+    "Report blocks: what was scored, the scores table and, with an oracle, the distance from it."
+    tbl = metrics_table(metrics)
+    blocks = [("p", f"{len(predictions)} model(s) scored on {metrics[next(iter(predictions))]['n']} records in "
+                    f"{metrics[next(iter(predictions))]['n_env']} environments. The G2F 2022 score is the mean per-Env RMSE "
+                    "(lower is better), the 2024 score the mean per-Env Pearson r (higher is better)."),
+              ("h2", "Scores"), ("table", tbl)]
+    if "oracle" in metrics:
+        base = None
+        if truth is not None:
+            t = score_frame(next(iter(predictions.values())), truth)
+            base = float(t.groupby("Env")["Yield_Mg_ha"].std(ddof=0).mean())
+        blocks += [("h2", "Distance from the oracle")] + [("p", s) for s in _oracle_sentences(metrics, base)]
+    return blocks
+
+# %% ../nbs/60_evaluate.ipynb #674a6d6a
+def _figure_blocks(out_dir:Path, metrics:dict, predictions:dict, truth, oracle, logs:dict|None)->list:
+    "Report blocks of the figures (predicted against observed, RMSE per Env, learning curves), each written to `out_dir` as PNG."
+    scored = {m: score_frame(df, truth, name=m) for m, df in predictions.items()}
+    if isinstance(oracle, pd.DataFrame): scored["oracle"] = score_frame(oracle, truth, name="oracle")
+    figs = [("pred_vs_obs.png", plot_pred_vs_obs(scored), "predicted against observed yield, coloured by Env"),
+            ("env_rmse.png", plot_env_rmse(metrics), "RMSE per Env and model")]
+    for m, lg in (logs or {}).items(): figs.append((f"learning_curve_{re.sub(r'[^A-Za-z0-9_.-]', '_', m)}.png", plot_learning_curve(lg, title=m), f"learning curve of {m}"))
+    blocks = [("h2", "Figures")]
+    for name, fig, cap in figs:
+        png = _png_bytes(fig)
+        with atomic_write(out_dir/name, "wb") as f: f.write(png)
+        blocks.append(("figure", name, png, cap))
+    return blocks
+
+def _per_env_blocks(metrics:dict)->list:
+    "Report blocks: every model's RMSE, r and bias in each environment."
+    per_env = pd.DataFrame({f"{m} {k}": {e: v.get(k, np.nan) for e, v in s.get("per_env", {}).items()} for m, s in metrics.items() for k in ("rmse", "r", "bias")})
+    per_env.index.name = "Env"
+    return [("h2", "Per environment"), ("table", per_env.sort_index())]
+
 # %% ../nbs/60_evaluate.ipynb #edecde56
 def write_report(out_dir,                        # folder for report.md, report.html, metrics.json and figures
                  predictions:dict,               # model name -> prediction frame (or scored frame when `truth` is None)
@@ -354,31 +397,10 @@ def write_report(out_dir,                        # folder for report.md, report.
     for m, s in (env_models or {}).items():
         if m in metrics and s: metrics[m]["env_mean_model"] = s
     write_metrics(out_dir/"metrics.json", metrics)
-    tbl = metrics_table(metrics)
-    blocks = [("p", f"{len(predictions)} model(s) scored on {metrics[next(iter(predictions))]['n']} records in "
-                    f"{metrics[next(iter(predictions))]['n_env']} environments. The G2F 2022 score is the mean per-Env RMSE "
-                    "(lower is better), the 2024 score the mean per-Env Pearson r (higher is better)."),
-              ("h2", "Scores"), ("table", tbl)]
-    if "oracle" in metrics:
-        base = None
-        if truth is not None:
-            t = score_frame(next(iter(predictions.values())), truth)
-            base = float(t.groupby("Env")["Yield_Mg_ha"].std(ddof=0).mean())
-        blocks += [("h2", "Distance from the oracle")] + [("p", s) for s in _oracle_sentences(metrics, base)]
-    scored = {m: score_frame(df, truth, name=m) for m, df in predictions.items()}
-    if isinstance(oracle, pd.DataFrame): scored["oracle"] = score_frame(oracle, truth, name="oracle")
-    figs = [("pred_vs_obs.png", plot_pred_vs_obs(scored), "predicted against observed yield, coloured by Env"),
-            ("env_rmse.png", plot_env_rmse(metrics), "RMSE per Env and model")]
-    for m, lg in (logs or {}).items(): figs.append((f"learning_curve_{re.sub(r'[^A-Za-z0-9_.-]', '_', m)}.png", plot_learning_curve(lg, title=m), f"learning curve of {m}"))
-    blocks.append(("h2", "Figures"))
-    for name, fig, cap in figs:
-        png = _png_bytes(fig)
-        with atomic_write(out_dir/name, "wb") as f: f.write(png)
-        blocks.append(("figure", name, png, cap))
+    blocks = _score_blocks(metrics, predictions, truth)
+    blocks += _figure_blocks(out_dir, metrics, predictions, truth, oracle, logs)
     blocks += _env_model_blocks(env_models)
-    per_env = pd.DataFrame({f"{m} {k}": {e: v.get(k, np.nan) for e, v in s.get("per_env", {}).items()} for m, s in metrics.items() for k in ("rmse", "r", "bias")})
-    per_env.index.name = "Env"
-    blocks += [("h2", "Per environment"), ("table", per_env.sort_index())]
+    blocks += _per_env_blocks(metrics)
     if notes: blocks += [("h2", "Notes")] + [("p", n) for n in notes]
     md, ht = _render(blocks, title)
     with atomic_write(out_dir/"report.md") as f: f.write(md)
@@ -466,6 +488,33 @@ def unique_predictions(df:pd.DataFrame, # predictions read by `read_yields`
     warn_dropped(int(dup.sum()), "repeated prediction rows", "the same (Env, Hybrid) and value appear again", file=path)
     return df[~dup].reset_index(drop=True)
 
+# %% ../nbs/60_evaluate.ipynb #48d0b17e
+def _read_truth(truth_csv)->tuple[pd.DataFrame, list]:
+    "The truth rows with an observed yield and the report's note on those without."
+    truth = read_yields(truth_csv, allow_missing=True)
+    n_na = int(truth["Yield_Mg_ha"].isna().sum())
+    warn_dropped(n_na, "truth rows", "no observed yield", file=truth_csv, action="left out")
+    truth = truth[truth["Yield_Mg_ha"].notna()]
+    notes = []
+    if n_na: notes.append(f"{n_na} rows of `{Path(truth_csv).name}` have no observed yield and were left out.")
+    return truth, notes
+
+def _coverage_notes(name:str, p:Path, df:pd.DataFrame, tkeys, truth_csv)->list:
+    "Check that the predictions `df` (from file `p`) meet the truth keys `tkeys`; the report's notes on the rows left unscored."
+    notes = []
+    pkeys = pd.MultiIndex.from_frame(df[["Env", "Hybrid"]])
+    if not tkeys.isin(pkeys).any():
+        raise DataError(f"no (Env, Hybrid) pair in common with {Path(truth_csv).name}", file=p,
+                        hint=f"e.g. truth has {tkeys[:2].tolist()} and the predictions {pkeys[:2].tolist()}")
+    lacking = ~tkeys.isin(pkeys)
+    if lacking.any():
+        warn_dropped(int(lacking.sum()), "truth rows", f"no prediction in {p.name}", file=truth_csv, action="left out")
+        notes.append(f"`{name}`: {int(lacking.sum())} of {len(tkeys)} truth rows have no prediction and are not scored "
+                     f"(e.g. {tkeys[lacking][:3].tolist()}).")
+    extra = int((~pkeys.isin(tkeys)).sum())
+    if extra: notes.append(f"`{name}`: {extra} predictions have no observed yield and are not scored.")
+    return notes
+
 # %% ../nbs/60_evaluate.ipynb #7c3cda7f
 def evaluate_files(pred_csv,                 # prediction CSV, or a list of them (one model each)
                    truth_csv,                # truth CSV (Env, Hybrid, Yield_Mg_ha observed)
@@ -479,26 +528,12 @@ def evaluate_files(pred_csv,                 # prediction CSV, or a list of them
     check_input_file(truth_csv, "TRUTH_CSV"); check_output_dir(out_dir, "--out", inputs=[*paths, truth_csv])
     names = names or [p.stem for p in paths]
     if len(names) != len(paths) or len(set(names)) != len(names): raise HpmError(f"need one distinct name per prediction file, got {names}")
-    truth = read_yields(truth_csv, allow_missing=True)
-    n_na = int(truth["Yield_Mg_ha"].isna().sum())
-    warn_dropped(n_na, "truth rows", "no observed yield", file=truth_csv, action="left out")
-    truth = truth[truth["Yield_Mg_ha"].notna()]
-    preds, notes = {}, []
-    if n_na: notes.append(f"{n_na} rows of `{Path(truth_csv).name}` have no observed yield and were left out.")
+    truth, notes = _read_truth(truth_csv)
+    preds = {}
     tkeys = pd.MultiIndex.from_frame(truth[["Env", "Hybrid"]])
     for name, p in zip(names, paths):
         df = unique_predictions(read_yields(p), p)
-        pkeys = pd.MultiIndex.from_frame(df[["Env", "Hybrid"]])
-        if not tkeys.isin(pkeys).any():
-            raise DataError(f"no (Env, Hybrid) pair in common with {Path(truth_csv).name}", file=p,
-                            hint=f"e.g. truth has {tkeys[:2].tolist()} and the predictions {pkeys[:2].tolist()}")
-        lacking = ~tkeys.isin(pkeys)
-        if lacking.any():
-            warn_dropped(int(lacking.sum()), "truth rows", f"no prediction in {p.name}", file=truth_csv, action="left out")
-            notes.append(f"`{name}`: {int(lacking.sum())} of {len(tkeys)} truth rows have no prediction and are not scored "
-                         f"(e.g. {tkeys[lacking][:3].tolist()}).")
-        extra = int((~pkeys.isin(tkeys)).sum())
-        if extra: notes.append(f"`{name}`: {extra} predictions have no observed yield and are not scored.")
+        notes += _coverage_notes(name, p, df, tkeys, truth_csv)
         preds[name] = df
     return write_report(out_dir, preds, truth, title=title, notes=notes)
 
@@ -519,6 +554,7 @@ def _ensemble_loss(P:np.ndarray, y:np.ndarray, groups:np.ndarray|None):
         return float(rmse.mean()), g
     return f
 
+# %% ../nbs/60_evaluate.ipynb #8ceed626
 def fit_ensemble_weights(preds:dict,              # model name -> validation predictions (n,)
                          y,                       # observed validation yields (n,)
                          env=None,                # Env of each validation record: minimise mean per-Env RMSE; None: MSE
@@ -545,6 +581,7 @@ def fit_ensemble_weights(preds:dict,              # model name -> validation pre
     w = w/w.sum()
     return {n: float(v) for n, v in zip(names, w)}
 
+# %% ../nbs/60_evaluate.ipynb #c9332bfd
 def combine(preds:dict,   # model name -> predictions (n,)
             weights:dict, # model name -> weight, as from `fit_ensemble_weights`
            )->np.ndarray:

@@ -115,34 +115,37 @@ class NeuralFamily:
         if self.opts.residual is not None or int(os.environ.get("WORLD_SIZE", "1")) > 1:
             return self._fit_one(store, train, val, run, bool(self.opts.residual))
         return self._fit_both(store, train, val, run)
-    def _fit_one(self, store, train, val, run, residual:bool):
-        from hybridpredictmaize.train import TrainConfig
-        from hybridpredictmaize.neural import fit_neural
-        o = self.opts
-        cfg = neural_config(store, self.name, size=o.size, **(o.model_overrides or {}))
-        tcfg = TrainConfig(**{**dict(seed=o.seed), **({"epochs": o.epochs} if o.epochs else {}), **(o.train_overrides or {})})
-        summary = fit_neural(store, train, val, cfg, tcfg, run, device=o.device, resume=o.resume, init=o.init, residual=residual)
-        if int(os.environ.get("RANK", "0")) != 0: return None, {}   # under torchrun only rank 0 writes the run files
-        facts = {"model_config": cfg.to_dict(), "train_config": dataclasses.asdict(tcfg),
-                 "training": {k: v for k, v in summary.items() if isinstance(v, (int, float, str, bool, type(None)))},
-                 "env_offset": summary.get("env_offset"), "residual": residual}
-        from hybridpredictmaize.neural import reset_residual
-        reset_residual(run)   # a resumed run may hold a refitted base and a share from before: validate the network alone
-        val_pred = NeuralFamily(self.name, self.opts).load(run).predict(store, val)   # before the base sees the validation year
-        if residual and len(val):
-            from hybridpredictmaize.neural import load_base, base_offsets, choose_residual_scale, set_residual_scale
-            base_val = base_offsets(load_base(run, read_json(run/"neural.json")), store, val)
-            scale, scores = choose_residual_scale(val, base_val, val_pred)
-            set_residual_scale(run, scale, scores); facts["residual_scale"] = scale
-            val_pred = base_val + scale * (val_pred - base_val)
-        if residual and o.refit and len(val):
-            from hybridpredictmaize.neural import refit_residual_base
-            refit_residual_base(store, pd.concat([train, val], ignore_index=True), run); facts["base_refit_on_validation"] = True
-        return val_pred, facts
     def load(self, run): self.run = Path(run); return self
     def predict(self, store, records):
         from hybridpredictmaize.neural import predict_neural
         return np.asarray(predict_neural(self.run, store, records, device=self.opts.device), dtype=float)
+
+# %% ../nbs/70_pipeline.ipynb #6de99674
+@patch
+def _fit_one(self:NeuralFamily, store, train, val, run, residual:bool):
+    from hybridpredictmaize.train import TrainConfig
+    from hybridpredictmaize.neural import fit_neural
+    o = self.opts
+    cfg = neural_config(store, self.name, size=o.size, **(o.model_overrides or {}))
+    tcfg = TrainConfig(**{**dict(seed=o.seed), **({"epochs": o.epochs} if o.epochs else {}), **(o.train_overrides or {})})
+    summary = fit_neural(store, train, val, cfg, tcfg, run, device=o.device, resume=o.resume, init=o.init, residual=residual)
+    if int(os.environ.get("RANK", "0")) != 0: return None, {}   # under torchrun only rank 0 writes the run files
+    facts = {"model_config": cfg.to_dict(), "train_config": dataclasses.asdict(tcfg),
+             "training": {k: v for k, v in summary.items() if isinstance(v, (int, float, str, bool, type(None)))},
+             "env_offset": summary.get("env_offset"), "residual": residual}
+    from hybridpredictmaize.neural import reset_residual
+    reset_residual(run)   # a resumed run may hold a refitted base and a share from before: validate the network alone
+    val_pred = NeuralFamily(self.name, self.opts).load(run).predict(store, val)   # before the base sees the validation year
+    if residual and len(val):
+        from hybridpredictmaize.neural import load_base, base_offsets, choose_residual_scale, set_residual_scale
+        base_val = base_offsets(load_base(run, read_json(run/"neural.json")), store, val)
+        scale, scores = choose_residual_scale(val, base_val, val_pred)
+        set_residual_scale(run, scale, scores); facts["residual_scale"] = scale
+        val_pred = base_val + scale * (val_pred - base_val)
+    if residual and o.refit and len(val):
+        from hybridpredictmaize.neural import refit_residual_base
+        refit_residual_base(store, pd.concat([train, val], ignore_index=True), run); facts["base_refit_on_validation"] = True
+    return val_pred, facts
 
 # %% ../nbs/70_pipeline.ipynb #53da5ab2
 @patch
@@ -165,6 +168,7 @@ def _fit_both(self:NeuralFamily, store, train, val, run)->tuple:
     self.load(run)
     return fits[chosen][0], {**fits[chosen][1], "variant": variant}
 
+# %% ../nbs/70_pipeline.ipynb #805ffc71
 NEURAL_RUN_FILES = ("neural.json", "checkpoints", "base", "base_all", "result.json", "metrics.csv", "metrics.jsonl", "learning_curve.png",
                     "val_predictions.csv")   # what `fit_neural` writes (its `.complete` stays behind: the run folder writes its own)
 
@@ -179,7 +183,6 @@ def move_neural_run(src:Path, dst:Path):
     if (dst/"result.json").exists(): write_json(dst/"result.json", {**read_json(dst/"result.json"), "run_dir": str(dst)})
     (src/".complete").unlink(missing_ok=True)
     if src.exists() and not any(src.iterdir()): src.rmdir()
-
 
 # %% ../nbs/70_pipeline.ipynb #c7862350
 def holdout_years(train:pd.DataFrame, # training records (with `Year`)
@@ -198,6 +201,7 @@ def weight_years(years:list, # every year with held-out predictions, the validat
     "The years the ensemble's weights are fitted on: the refitted held-out years when there are `min_refit` or more, else all."
     return years[1:] if len(years) - 1 >= min_refit else years
 
+# %% ../nbs/70_pipeline.ipynb #ef0db624
 @dataclass
 class EnsembleFamily:
     "`ensemble`: the `ENSEMBLE_PARTS` fitted under `components/`, weighted on the validation year and more held-out years."
@@ -206,29 +210,31 @@ class EnsembleFamily:
     def _part_kwargs(self, part):
         o = self.opts
         return {f.name: getattr(o, f.name) for f in fields(o)} | {"init": o.init if part in NEURAL_MODELS else None}
-    def fit(self, store, train, val, run):
-        o, preds, self.resolved = self.opts, {}, {}
-        for part in ENSEMBLE_PARTS:
-            info = fit_run(store.path, run/"components"/part, part, records=None if o.val_year is not None else (train, val), **self._part_kwargs(part))
-            preds[part] = pd.read_csv(run/"components"/part/"val_predictions.csv").pred.to_numpy()
-            if "residual" in info: self.resolved[part] = {"residual": info["residual"]}   # the held-out refits reuse the choice
-        held_all, years = self._held_out(store, train, val, run, preds)
-        fit_years = weight_years(years)
-        held = held_all[held_all.Year.isin(fit_years)]
-        self.weights = ev.fit_ensemble_weights({p: held[p].to_numpy() for p in ENSEMBLE_PARTS}, held.Yield_Mg_ha.to_numpy(),
-                                               env=held.Env.to_numpy())
-        scores = {p: ev.summarize(held.assign(pred=held[p])) for p in ENSEMBLE_PARTS}
-        scores["ensemble"] = ev.summarize(held.assign(pred=ev.combine({p: held[p].to_numpy() for p in ENSEMBLE_PARTS}, self.weights)))
-        scores = {m: {k: s[k] for k in ("mean_env_rmse", "mean_env_r", "env_bias_rms", "n_env")} for m, s in scores.items()}
-        with atomic_path(run/"heldout_predictions.csv") as tmp: held_all.to_csv(tmp, index=False)
-        facts = {"weights": self.weights, "heldout_years": years, "weight_years": fit_years, "heldout_scores": scores}
-        write_json(run/"ensemble.json", {"parts": list(ENSEMBLE_PARTS), **facts})
-        return ev.combine(preds, self.weights), facts
     def load(self, run): self.run, self.weights = Path(run), read_json(Path(run)/"ensemble.json")["weights"]; return self
     def predict(self, store, records):
         preds = {p: predict_records(self.run/"components"/p, store, records, self.opts.device) for p in self.weights}
         return np.asarray(ev.combine(preds, self.weights), dtype=float)
 
+# %% ../nbs/70_pipeline.ipynb #213c3b2d
+@patch
+def fit(self:EnsembleFamily, store, train, val, run):
+    o, preds, self.resolved = self.opts, {}, {}
+    for part in ENSEMBLE_PARTS:
+        info = fit_run(store.path, run/"components"/part, part, records=None if o.val_year is not None else (train, val), **self._part_kwargs(part))
+        preds[part] = pd.read_csv(run/"components"/part/"val_predictions.csv").pred.to_numpy()
+        if "residual" in info: self.resolved[part] = {"residual": info["residual"]}   # the held-out refits reuse the choice
+    held_all, years = self._held_out(store, train, val, run, preds)
+    fit_years = weight_years(years)
+    held = held_all[held_all.Year.isin(fit_years)]
+    self.weights = ev.fit_ensemble_weights({p: held[p].to_numpy() for p in ENSEMBLE_PARTS}, held.Yield_Mg_ha.to_numpy(),
+                                           env=held.Env.to_numpy())
+    scores = {p: ev.summarize(held.assign(pred=held[p])) for p in ENSEMBLE_PARTS}
+    scores["ensemble"] = ev.summarize(held.assign(pred=ev.combine({p: held[p].to_numpy() for p in ENSEMBLE_PARTS}, self.weights)))
+    scores = {m: {k: s[k] for k in ("mean_env_rmse", "mean_env_r", "env_bias_rms", "n_env")} for m, s in scores.items()}
+    with atomic_path(run/"heldout_predictions.csv") as tmp: held_all.to_csv(tmp, index=False)
+    facts = {"weights": self.weights, "heldout_years": years, "weight_years": fit_years, "heldout_scores": scores}
+    write_json(run/"ensemble.json", {"parts": list(ENSEMBLE_PARTS), **facts})
+    return ev.combine(preds, self.weights), facts
 
 # %% ../nbs/70_pipeline.ipynb #c7862352
 @patch
@@ -288,6 +294,41 @@ def _finish_run(run:Path, info:dict, val_pred:pd.DataFrame, name:str)->dict:
     mark_complete(run, {"model": info["model"]})
     return info
 
+# %% ../nbs/70_pipeline.ipynb #1f6beab9
+def _check_fit_args(prep, run_dir, model:str, epochs, seed, init):
+    "`fit_run`'s checks of its arguments, before any work (PREP: `open_store` checks it)."
+    from hybridpredictmaize.core import check_input_dir, check_output_dir, check_option
+    check_model(model); check_output_dir(run_dir, "RUN", inputs=[prep, init])
+    if epochs is not None: check_option(epochs, "--epochs", 1, integer=True)
+    check_option(seed, "--seed", 0, integer=True)
+    if init is not None: check_input_dir(init, "--init", hint="give a run folder written by `hpm pretrain`")
+
+def _finished_run(run:Path, model:str, resume:bool)->dict|None:
+    "The `run.json` of a finished run of `model` in `run` (None when there is none, or on resume); an error for another model's run."
+    if is_complete(run) and (run/"run.json").exists() and not resume:
+        info = read_json(run/"run.json")
+        if info.get("model") == model: return info
+        raise HpmError(f"{run} already holds a fitted {info.get('model')!r} run; choose another RUN folder or delete it")
+    return None
+
+# %% ../nbs/70_pipeline.ipynb #10664efc
+def _new_run_info(prep, model:str, records, train:pd.DataFrame, val:pd.DataFrame, seed:int, init)->dict:
+    "What `run.json` says of a run before its fit: model, store, validation year, seed, sizes, time, version."
+    return dict(model=model, prep=str(Path(prep).resolve()), val_year=None if records else int(val.Year.iloc[0]), seed=int(seed),
+                n_train=len(train), n_val=len(val), created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                version=hybridpredictmaize.__version__, init=str(init) if init else None)
+
+def _fit_family(model:str, opts:RunOptions, store, train:pd.DataFrame, val:pd.DataFrame, run:Path, info:dict)->dict:
+    "Fit the model's family into `run`, score it on `val` and write `run.json` (with the fit's facts and time); returns its content."
+    t0 = time.perf_counter()
+    val_pred, facts = model_family(model, opts).fit(store, train, val, run)
+    info = {**info, **facts}
+    if val_pred is not None: info = _finish_run(run, info, _val_frame(val, val_pred), model)
+    if int(os.environ.get("RANK", "0")) != 0: return info
+    info["fit_seconds"] = round(time.perf_counter() - t0, 2)
+    write_json(run/"run.json", info)
+    return info
+
 # %% ../nbs/70_pipeline.ipynb #b1881ff1
 def fit_run(prep,                      # the prepared store (folder written by `prepare`)
             run_dir,                   # the run folder to write
@@ -307,33 +348,18 @@ def fit_run(prep,                      # the prepared store (folder written by `
             residual:bool|None=True,   # neural: learn deviations from gblup-gxe; False: plain; None: train both, keep the better on validation
            )->dict:
     "Fit `model` on the store `prep`, validate on `val_year`, write the run folder; returns `run.json`'s content."
-    from hybridpredictmaize.core import check_input_dir, check_output_dir, check_option   # PREP: open_store checks it
-    check_model(model); check_output_dir(run_dir, "RUN", inputs=[prep, init])
-    if epochs is not None: check_option(epochs, "--epochs", 1, integer=True)
-    check_option(seed, "--seed", 0, integer=True)
-    if init is not None: check_input_dir(init, "--init", hint="give a run folder written by `hpm pretrain`")
+    _check_fit_args(prep, run_dir, model, epochs, seed, init)
     run, store = Path(run_dir), open_store(prep)
-    if is_complete(run) and (run/"run.json").exists() and not resume:
-        info = read_json(run/"run.json")
-        if info.get("model") == model: return info
-        raise HpmError(f"{run} already holds a fitted {info.get('model')!r} run; choose another RUN folder or delete it")
+    done = _finished_run(run, model, resume)
+    if done is not None: return done
     (run/".complete").unlink(missing_ok=True)
     run.mkdir(parents=True, exist_ok=True)
     train, val = train_val_records(store, val_year) if records is None else records
-    info = dict(model=model, prep=str(Path(prep).resolve()), val_year=None if records else int(val.Year.iloc[0]), seed=int(seed),
-                n_train=len(train), n_val=len(val), created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                version=hybridpredictmaize.__version__, init=str(init) if init else None)
+    info = _new_run_info(prep, model, records, train, val, seed, init)
     opts = RunOptions(seed=int(seed), epochs=epochs, device=device, resume=resume, init=init, size=size,
                       train_overrides=train_overrides, model_overrides=model_overrides, val_year=info["val_year"],
                       ensemble_years=ensemble_years, refit=refit, residual=residual)
-    t0 = time.perf_counter()
-    val_pred, facts = model_family(model, opts).fit(store, train, val, run)
-    info = {**info, **facts}
-    if val_pred is not None: info = _finish_run(run, info, _val_frame(val, val_pred), model)
-    if int(os.environ.get("RANK", "0")) != 0: return info
-    info["fit_seconds"] = round(time.perf_counter() - t0, 2)
-    write_json(run/"run.json", info)
-    return info
+    return _fit_family(model, opts, store, train, val, run, info)
 
 # %% ../nbs/70_pipeline.ipynb #49a2e522
 def _run_info(run)->dict:
@@ -395,6 +421,26 @@ def inner_split(train:pd.DataFrame, # the fold's training records
     is_val = train.Env.isin(val_envs).to_numpy()
     return train[~is_val].reset_index(drop=True), train[is_val].reset_index(drop=True)
 
+# %% ../nbs/70_pipeline.ipynb #d1df7b7e
+def _fit_fold(prep, store, recs:pd.DataFrame, tr, te, k:int, models:list, out:Path, seed:int, epochs, device, size)->dict:
+    "Fit every model on fold `k`'s training records (with an inner validation split); model -> its predictions of the fold's test records."
+    train, test = recs.iloc[tr].reset_index(drop=True), recs.iloc[te].reset_index(drop=True)
+    inner = inner_split(train, seed=seed + k)
+    preds = {}
+    for m in models:
+        run = out/f"fold{k}"/m
+        fit_run(prep, run, m, seed=seed, epochs=epochs, device=device, size=size, records=inner)
+        p = predict_records(run, store, test, device)
+        preds[m] = test[["Env", "Hybrid", "Yield_Mg_ha"]].assign(pred=p, fold=k)
+    return preds
+
+def _write_cv_predictions(out:Path, preds:dict)->dict:
+    "Each model's out-of-fold predictions in one frame, written to `cv_predictions_<model>.csv`."
+    frames = {m: pd.concat(v, ignore_index=True) for m, v in preds.items()}
+    for m, f in frames.items():
+        with atomic_path(out/f"cv_predictions_{m}.csv") as tmp: f.to_csv(tmp, index=False)
+    return frames
+
 # %% ../nbs/70_pipeline.ipynb #cea461b2
 def cross_validate(prep,                   # the prepared store
                    scheme:str="cv0",       # `loyo`, `cv0`, `cv1`, `cv2` or `cv00`
@@ -421,16 +467,8 @@ def cross_validate(prep,                   # the prepared store
     save_folds(out/"folds.json", splits, recs, scheme=scheme, seed=seed)
     preds = {m: [] for m in models}
     for k, (tr, te) in enumerate(splits):
-        train, test = recs.iloc[tr].reset_index(drop=True), recs.iloc[te].reset_index(drop=True)
-        inner = inner_split(train, seed=seed + k)
-        for m in models:
-            run = out/f"fold{k}"/m
-            fit_run(prep, run, m, seed=seed, epochs=epochs, device=device, size=size, records=inner)
-            p = predict_records(run, store, test, device)
-            preds[m].append(test[["Env", "Hybrid", "Yield_Mg_ha"]].assign(pred=p, fold=k))
-    frames = {m: pd.concat(v, ignore_index=True) for m, v in preds.items()}
-    for m, f in frames.items():
-        with atomic_path(out/f"cv_predictions_{m}.csv") as tmp: f.to_csv(tmp, index=False)
+        for m, f in _fit_fold(prep, store, recs, tr, te, k, models, out, seed, epochs, device, size).items(): preds[m].append(f)
+    frames = _write_cv_predictions(out, preds)
     metrics = ev.write_report(out, frames, title=f"Cross-validation ({scheme}, {len(splits)} folds)")
     return ev.metrics_table(metrics), metrics
 

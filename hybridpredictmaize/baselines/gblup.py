@@ -17,8 +17,10 @@ from fastcore.basics import patch
 from ..core import HpmError, DataError, warn_dropped, write_json, read_json, mark_complete, is_complete, atomic_path
 from ..data.environments import env_location, env_year, env_meta
 from .kernels import _dosage_source, vanraden_grm, vanraden_cross, gaussian_kernel, gaussian_cross, check_kernel, _check_psd
+from .kernels import _check_bandwidth, _hybrid_kernels
 from .kernels import dominance_kernel, dominance_cross, kernel_names, store_kernels
 from .multienv import MIN_RECORDS, _check_y, fit_multi_env
+from .multienv import _check_records, _genetic_values, _env_blues
 
 
 # %% auto #0
@@ -297,13 +299,6 @@ def predict(self:GBLUP,
 # %% ../../nbs/40_baselines.gblup.ipynb #3efa9de5
 REML_BANDWIDTHS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0) # multiples of the median squared distance tried by `bandwidth="reml"`
 
-def _check_bandwidth(bw):
-    "A user's `bandwidth`: a positive number, a list of them, or \"reml\"."
-    if isinstance(bw, str) and bw == "reml": return
-    vals = np.atleast_1d(bw)
-    if vals.dtype.kind not in "iuf" or vals.size == 0 or not (vals > 0).all():
-        raise HpmError(f"GBLUP bandwidth must be a positive number, a list of positive numbers or 'reml', got {bw!r}")
-
 @patch
 def _choose_bandwidth(self:GBLUP, K1, y, X):
     "The Gaussian kernel `K1^(1/s)` (h = s × median d²) of the `s` in `REML_BANDWIDTHS` with the highest REML likelihood."
@@ -314,7 +309,6 @@ def _choose_bandwidth(self:GBLUP, K1, y, X):
     self.bandwidth_, self.bandwidth_loglik_ = max(lls, key=lls.get), lls
     self.h_ = self.h_ * self.bandwidth_
     return K1 ** (1 / self.bandwidth_)
-
 
 # %% ../../nbs/40_baselines.gblup.ipynb #mk000002
 def _reml_terms(Ks, theta, y, X):
@@ -430,13 +424,6 @@ def reaction_features(store,        # the store holding the environments' covari
     return scaler.transform(env_features(store, envs)) * np.asarray(scale)
 
 # %% ../../nbs/40_baselines.gblup.ipynb #8904c394
-def _check_records(records, need_y:bool, what:str="records"):
-    if not isinstance(records, pd.DataFrame): raise HpmError(f"{what}: expected a DataFrame with columns Env, Hybrid, Yield_Mg_ha")
-    cols = ["Env", "Hybrid"] + (["Yield_Mg_ha"] if need_y else [])
-    missing = [c for c in cols if c not in records.columns]
-    if missing: raise DataError(f"{what}: missing column(s) {missing}", hint="a records frame has columns Env, Hybrid and Yield_Mg_ha")
-    if need_y: _check_y(records["Yield_Mg_ha"].reset_index(drop=True), f"{what} column 'Yield_Mg_ha'")
-
 class StoreGBLUP:
     "A gBLUP fitted on a store: predicts absolute yields for any (Env, Hybrid)."
     def __init__(self,
@@ -468,30 +455,7 @@ def _genotyped_records(geno, train_records):
     if len(rec) < MIN_RECORDS: raise DataError(f"training records: only {len(rec)} records with a genotyped hybrid")
     return rec, hi
 
-def _hybrid_kernels(geno, names, kernel, grm, chunk_snps, device):
-    "The hybrid kernels over all the store's genotype rows: the precomputed `grm` (checked) or built in SNP blocks."
-    if grm is None:
-        if names == ("vanraden",): return [vanraden_grm(geno, chunk_snps=chunk_snps, device=device)]
-        if names == ("gaussian",): return [gaussian_kernel(geno, chunk_snps=chunk_snps, device=device)]
-        return store_kernels(geno, names, chunk_snps=chunk_snps, device=device)
-    Gs = [check_kernel(g, "grm", psd=False) for g in (grm if isinstance(grm, (list, tuple)) else [grm])]
-    for G_all in Gs:
-        if G_all.shape[0] != len(geno.ids):
-            raise DataError(f"grm: {G_all.shape[0]} rows but the store has {len(geno.ids)} genotyped hybrids",
-                            hint="pass the kernel over all the store's genotype rows, in their order")
-    if len(Gs) != len(names): raise HpmError(f"grm: {len(Gs)} kernel(s) given for the {len(names)} named by kernel={kernel!r}")
-    return Gs
-
 # %% ../../nbs/40_baselines.gblup.ipynb #3ca6f311
-def _genetic_values(Gs, fit, tr_h, W=None):
-    "Genomic values of every genotyped hybrid and, with the reaction-norm features `W`, their G×E loadings; both centred on the training hybrids."
-    G_cross = Gs[0][:, tr_h]
-    g_hat = sum(G[:, tr_h] @ w for G, w in zip(Gs, fit["g_weights"])) if len(Gs) > 1 else G_cross @ fit["g_weights"]
-    g_hat = g_hat - g_hat[tr_h].mean()                                 # centred on the training hybrids
-    ge_feat = (G_cross @ fit["ge_weights"]) @ W if W is not None else None
-    if ge_feat is not None: ge_feat = ge_feat - ge_feat[tr_h].mean(0)   # G×E re-ranks hybrids: no shift of a new Env's mean
-    return g_hat, ge_feat
-
 def _fit_info(rec, tr_h, train_envs, fit, kernel, W, env_model)->dict:
     "What `StoreGBLUP.info` records of a fit (sizes, solver, kernel, the environment model chosen and its LOYO RMSE)."
     return dict(n_records=len(rec), n_train_hybrids=len(tr_h), n_train_envs=len(train_envs), cg_iterations=fit["n_iter"],
@@ -505,10 +469,15 @@ def _reaction_inputs(store, train_envs):
     scale = block_weights(len(scaler.columns), blocks)
     return scaler, scale, reaction_features(store, train_envs, scaler, scale)
 
-def _env_blues(rec, hi, e_local, g_hat, ge_feat, W):
-    "Each training environment's mean of its records net of their genetic values, in environment order."
-    genetic = g_hat[hi] + ((ge_feat[hi] * W[e_local]).sum(1) if ge_feat is not None else 0.0)
-    return pd.Series(rec.Yield_Mg_ha.to_numpy() - genetic).groupby(e_local).mean().sort_index().to_numpy()
+# %% ../../nbs/40_baselines.gblup.ipynb #c7453070
+def _fit_records(Gs, rec, hi, train_envs, W, gxe, var, tol, max_iter, gxe_iid):
+    "`fit_multi_env` on the training records (kernels of the training hybrids, environment kernel `W Wᵀ`): the fit, the training hybrids' rows and each record's environment."
+    tr_h, h_local = np.unique(hi, return_inverse=True)
+    e_local = pd.Index(train_envs).get_indexer(rec.Env)
+    K_E = W @ W.T
+    fit = fit_multi_env([G[np.ix_(tr_h, tr_h)] for G in Gs] if len(Gs) > 1 else Gs[0][np.ix_(tr_h, tr_h)], K_E, h_local, e_local, rec.Yield_Mg_ha.to_numpy(),
+                        gxe=gxe, var=var, tol=tol, max_iter=max_iter, gxe_iid=gxe_iid)
+    return fit, tr_h, e_local
 
 # %% ../../nbs/40_baselines.gblup.ipynb #2755951b
 def fit_store_gblup(store,                    # a prepared store (`open_store`) or an object with the same attributes
@@ -532,18 +501,13 @@ def fit_store_gblup(store,                    # a prepared store (`open_store`) 
     scaler, scale, W = _reaction_inputs(store, train_envs)
     names = kernel_names(kernel)
     Gs = _hybrid_kernels(geno, names, kernel, grm, chunk_snps, device)
-    multi = len(Gs) > 1
-    tr_h, h_local = np.unique(hi, return_inverse=True)
-    e_local = pd.Index(train_envs).get_indexer(rec.Env)
-    K_E = W @ W.T
-    fit = fit_multi_env([G[np.ix_(tr_h, tr_h)] for G in Gs] if multi else Gs[0][np.ix_(tr_h, tr_h)], K_E, h_local, e_local, rec.Yield_Mg_ha.to_numpy(),
-                        gxe=model == "gblup-gxe", var=var, tol=tol, max_iter=max_iter, gxe_iid=gxe_iid)
+    fit, tr_h, e_local = _fit_records(Gs, rec, hi, train_envs, W, model == "gblup-gxe", var, tol, max_iter, gxe_iid)
     g_hat, ge_feat = _genetic_values(Gs, fit, tr_h, W if model == "gblup-gxe" else None)
     env_mean = _env_blues(rec, hi, e_local, g_hat, ge_feat, W)
     env_model = (env_model or EnvMeanModel()).fit(store, env_means=pd.Series(env_mean, index=train_envs))
     info = _fit_info(rec, tr_h, train_envs, fit, kernel, W, env_model)
     var = fit["var"]
-    if multi: info["kernel_var"] = dict(zip(names, map(float, var[:-2]))); var = np.r_[var[:-2].sum(), var[-2:]]   # σ²_g: their sum
+    if len(Gs) > 1: info["kernel_var"] = dict(zip(names, map(float, var[:-2]))); var = np.r_[var[:-2].sum(), var[-2:]]   # σ²_g: their sum
     return StoreGBLUP(model, list(geno.ids), g_hat, ge_feat, train_envs, env_mean, scaler, scale, env_model, var, info)
 
 # %% ../../nbs/40_baselines.gblup.ipynb #3585af12

@@ -391,6 +391,14 @@ def gaussian_cross(new,                 # dosages of the new individuals (same S
     cp = cross_products(new, train, freqs=freqs, chunk_snps=chunk_snps, device=device, dtype=dtype)
     return np.exp(-_sqdist(cp["cross"], cp["sq_a"], np.asarray(sq_train)) / h)
 
+# %% ../../nbs/41_baselines.kernels.ipynb #c277b27a
+def _check_bandwidth(bw):
+    "A user's `bandwidth`: a positive number, a list of them, or \"reml\"."
+    if isinstance(bw, str) and bw == "reml": return
+    vals = np.atleast_1d(bw)
+    if vals.dtype.kind not in "iuf" or vals.size == 0 or not (vals > 0).all():
+        raise HpmError(f"GBLUP bandwidth must be a positive number, a list of positive numbers or 'reml', got {bw!r}")
+
 # %% ../../nbs/41_baselines.kernels.ipynb #kd000002
 def _dominance_codes(block, freqs, dtype:str="float32"):
     "Classical dominance codes of a dosage block: 2 → −2q², 1 → 2pq, 0 → −2p², missing → 0."
@@ -568,3 +576,18 @@ def _check_psd(eigvals, name, psd_tol=1e-4):
     if lo < -psd_tol * max(hi, 1e-300):
         raise DataError(f"{name}: not positive semi-definite, smallest eigenvalue {lo:.4g} (largest {hi:.4g})",
                         hint="use a relationship matrix (e.g. add a small multiple of the identity, or project onto the PSD cone)")
+
+# %% ../../nbs/41_baselines.kernels.ipynb #d152d8c3
+def _hybrid_kernels(geno, names, kernel, grm, chunk_snps, device):
+    "The hybrid kernels over all the store's genotype rows: the precomputed `grm` (checked) or built in SNP blocks."
+    if grm is None:
+        if names == ("vanraden",): return [vanraden_grm(geno, chunk_snps=chunk_snps, device=device)]
+        if names == ("gaussian",): return [gaussian_kernel(geno, chunk_snps=chunk_snps, device=device)]
+        return store_kernels(geno, names, chunk_snps=chunk_snps, device=device)
+    Gs = [check_kernel(g, "grm", psd=False) for g in (grm if isinstance(grm, (list, tuple)) else [grm])]
+    for G_all in Gs:
+        if G_all.shape[0] != len(geno.ids):
+            raise DataError(f"grm: {G_all.shape[0]} rows but the store has {len(geno.ids)} genotyped hybrids",
+                            hint="pass the kernel over all the store's genotype rows, in their order")
+    if len(Gs) != len(names): raise HpmError(f"grm: {len(Gs)} kernel(s) given for the {len(names)} named by kernel={kernel!r}")
+    return Gs

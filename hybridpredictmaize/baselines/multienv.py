@@ -33,6 +33,14 @@ def _check_y(y, what="phenotypes"):
     return arr
 
 
+# %% ../../nbs/42_baselines.multienv.ipynb #ce876b33
+def _check_records(records, need_y:bool, what:str="records"):
+    if not isinstance(records, pd.DataFrame): raise HpmError(f"{what}: expected a DataFrame with columns Env, Hybrid, Yield_Mg_ha")
+    cols = ["Env", "Hybrid"] + (["Yield_Mg_ha"] if need_y else [])
+    missing = [c for c in cols if c not in records.columns]
+    if missing: raise DataError(f"{what}: missing column(s) {missing}", hint="a records frame has columns Env, Hybrid and Yield_Mg_ha")
+    if need_y: _check_y(records["Yield_Mg_ha"].reset_index(drop=True), f"{what} column 'Yield_Mg_ha'")
+
 # %% ../../nbs/42_baselines.multienv.ipynb #7a0aedf0
 class _Records:
     "Index structure of (environment, hybrid) records and the products with the covariance blocks."
@@ -237,3 +245,19 @@ def _mom_multi(rec:_MultiRecords, y, gxe:bool=True):
     b = np.array([(R * (G @ R @ Ke)).sum() for G, Ke in comps] + [r @ r])
     keep = [c for c in range(C) if gxe or c < len(rec.Gs) or c == C - 1]
     return _nonneg_quadratic(T, b, keep, floor=1e-8 * (r @ r) / N), T, b
+
+# %% ../../nbs/42_baselines.multienv.ipynb #79fb3299
+def _genetic_values(Gs, fit, tr_h, W=None):
+    "Genomic values of every genotyped hybrid and, with the reaction-norm features `W`, their G×E loadings; both centred on the training hybrids."
+    G_cross = Gs[0][:, tr_h]
+    g_hat = sum(G[:, tr_h] @ w for G, w in zip(Gs, fit["g_weights"])) if len(Gs) > 1 else G_cross @ fit["g_weights"]
+    g_hat = g_hat - g_hat[tr_h].mean()                                 # centred on the training hybrids
+    ge_feat = (G_cross @ fit["ge_weights"]) @ W if W is not None else None
+    if ge_feat is not None: ge_feat = ge_feat - ge_feat[tr_h].mean(0)   # G×E re-ranks hybrids: no shift of a new Env's mean
+    return g_hat, ge_feat
+
+# %% ../../nbs/42_baselines.multienv.ipynb #91748987
+def _env_blues(rec, hi, e_local, g_hat, ge_feat, W):
+    "Each training environment's mean of its records net of their genetic values, in environment order."
+    genetic = g_hat[hi] + ((ge_feat[hi] * W[e_local]).sum(1) if ge_feat is not None else 0.0)
+    return pd.Series(rec.Yield_Mg_ha.to_numpy() - genetic).groupby(e_local).mean().sort_index().to_numpy()
