@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from ..core import atomic_write, progress
 from ..data.genotypes import write_vcf
-from .truth import CHROM_LENGTHS, GenomeSimulator, SimConfig, _experiment, rng_for
+from .truth import CHROM_LENGTHS, GenomeSimulator, SimConfig, rng_for
 
 # %% auto #0
 __all__ = ['TRAIN_DIR', 'TEST_DIR', 'TRUTH_DIR', 'FILES', 'TRAIT_COLUMNS', 'META_COLUMNS', 'TEST_META_COLUMNS', 'SOIL_COLUMNS',
@@ -114,6 +114,16 @@ def write_table(path,                 # the file to write (atomically)
     lines = [head] + [",".join(r) for r in zip(*cols)] if len(df) else [head]
     text = line_end.join(lines) + (line_end if final_newline else "")
     with atomic_write(path, "wb") as f: f.write(text.encode(encoding))
+
+# %% ../../nbs/21_sim.files.ipynb #de30aa21
+def _experiment(year, tester):
+    "The G2F project in the Experiment column of the trait file, for a hybrid of `year` crossed to `tester`."
+    if year <= 2015: return "G2F_2014_15"
+    if year <= 2017: return "G2F_2016_17"
+    if year == 2018: return f"G2F_2018_19_{tester}"
+    if year == 2019: return f"G2F_{tester}"
+    if year <= 2021: return f"G2F_2020_21_{tester}"
+    return f"G2F_{year}_{tester}"
 
 # %% ../../nbs/21_sim.files.ipynb #d387db9d
 def trait_table(cfg:SimConfig,      # the simulation settings

@@ -14,6 +14,7 @@ import pandas as pd
 from scipy.special import ndtri
 from ..core import HpmError, config_from_dict
 from ..data.environments import parse_env
+from .weather import daily_weather
 
 # %% auto #0
 __all__ = ['PRESETS', 'LOCATIONS', 'TESTER_NAMES', 'LINE_PREFIXES', 'PUBLIC_CHECKS', 'COMMERCIAL_CHECKS', 'CHROM_LENGTHS',
@@ -356,19 +357,6 @@ class GenomeSimulator:
         return (alleles[p1].astype(np.int8) + alleles[p2].astype(np.int8))
 
 # %% ../../nbs/20_sim.truth.ipynb #700844fc
-def _ar1(rng, shape, phi, sd):
-    "AR(1) series along the last axis with stationary standard deviation `sd`."
-    eps = rng.normal(0, sd * math.sqrt(1 - phi ** 2), shape)
-    out = np.empty(shape); out[..., 0] = rng.normal(0, sd, shape[:-1])
-    for t in range(1, shape[-1]): out[..., t] = phi * out[..., t - 1] + eps[..., t]
-    return out
-
-def _extraterrestrial(lat, doy):
-    "FAO-56 extraterrestrial radiation Ra, MJ/m2/day (lat in degrees, arrays broadcast)."
-    phi = np.radians(lat); dr = 1 + 0.033 * np.cos(2 * np.pi * doy / 365); delta = 0.409 * np.sin(2 * np.pi * doy / 365 - 1.39)
-    ws = np.arccos(np.clip(-np.tan(phi) * np.tan(delta), -1, 1))
-    return 24 * 60 / np.pi * 0.082 * dr * (ws * np.sin(phi) * np.sin(delta) + np.cos(phi) * np.cos(delta) * np.sin(ws))
-
 def site_weather(sites:pd.DataFrame, # one row per location-year: Location, Year, lat, lon, sand (%)
                  seed:int=0) -> dict:
     "Daily weather per site-year: {(Location, Year): DataFrame(Date, 16 variables)} over the calendar year."
@@ -376,51 +364,7 @@ def site_weather(sites:pd.DataFrame, # one row per location-year: Location, Year
     for (loc, year), s in sites.groupby(["Location", "Year"], sort=True):
         s = s.iloc[0]
         rng = rng_for(seed, "weather", loc, year)
-        dates = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="D"); D = len(dates)
-        doy = np.arange(1, D + 1)
-        lat, lon = float(s.lat), float(s.lon)
-        maritime, west = lon > -20, lon < -98
-        elev = 100 + 8 * max(-lon - 80, 0) ** 1.5
-        t_ann = 9.0 if maritime else 20.5 - 0.95 * (lat - 30.5) - 3.0 * elev / 1000
-        amp = 8.0 if maritime else 9 + 0.5 * (lat - 30)
-        summer = np.exp(-0.5 * ((doy - 200) / 30) ** 2)
-        heat_anom, dry_anom = rng.normal(0, 1.4), rng.normal(0, 1.0)
-        t2m = t_ann - amp * np.cos(2 * np.pi * (doy - 15) / 365.25) + _ar1(rng, (D,), 0.75, 2.8) * (1 + 0.3 * np.cos(2 * np.pi * (doy - 15) / 365.25)) + heat_anom * 2.2 * summer
-        pw = 0.30 + 0.06 * np.sin(2 * np.pi * (doy - 80) / 365) - (0.08 if west else 0)
-        pw = np.clip(pw * np.exp(-0.45 * dry_anom * np.exp(-0.5 * ((doy - 190) / 40) ** 2)), 0.03, 0.8)
-        from scipy.special import ndtr
-        wet = ndtr(_ar1(rng, (D,), 0.5, 1.0)) < pw
-        rain = np.where(wet, rng.gamma(0.75, 10.5, D) * (1 + 0.3 * summer), 0.0)
-        dtr = np.clip(12 - 5 * wet + rng.normal(0, 1.5, D) + (2 if west else 0), 3, 22)
-        tmax, tmin = t2m + dtr / 2, t2m - dtr / 2
-        ra = _extraterrestrial(lat, doy)
-        cloud = np.clip(0.25 + 0.45 * wet + _ar1(rng, (D,), 0.5, 0.12), 0, 0.95)
-        sw = ra * 0.75 * (1 - 0.65 * cloud)
-        et0 = np.maximum(0.0023 * ra / 2.45 * (t2m + 17.8) * np.sqrt(dtr), 0)
-        cap = 180 * (1 - 0.6 * (float(s.sand) - 40) / 100)
-        top, root = np.empty(D), np.empty(D); w1, w2 = 15.0, 0.7 * cap
-        for t in range(D):
-            w1 = min(max(w1 + rain[t] - 0.8 * et0[t], 0), 25)
-            w2 = min(max(w2 + 0.8 * rain[t] - et0[t] * min(1, w2 / (0.5 * cap)), 0), cap)
-            top[t], root[t] = w1, w2
-        gtop, groot = 0.15 + 0.8 * top / 25, 0.2 + 0.75 * root / cap
-        gprof = pd.Series(groot).ewm(alpha=0.04).mean().values + 0.02
-        rh = np.clip(72 + 14 * wet + 12 * (gtop - 0.5) - 0.6 * (t2m - (t_ann - amp * np.cos(2 * np.pi * (doy - 15) / 365.25)))
-                     + _ar1(rng, (D,), 0.6, 6) - (14 if west else 0), 20, 100)
-        gam = np.log(rh / 100) + 17.62 * t2m / (243.12 + t2m)
-        tdew = 243.12 * gam / (17.62 - gam)
-        ps = 101.325 * np.exp(-elev / 8434) + _ar1(rng, (D,), 0.8, 0.6)
-        e = 6.112 * np.exp(17.62 * tdew / (243.12 + tdew))
-        qv = 1000 * 0.622 * e / (ps * 10 - 0.378 * e)
-        twet = (t2m * np.arctan(0.151977 * np.sqrt(rh + 8.313659)) + np.arctan(t2m + rh) - np.arctan(rh - 1.676331)
-                + 0.00391838 * rh ** 1.5 * np.arctan(0.023101 * rh) - 4.686035)
-        ws = np.clip((3.0 + 0.8 * np.cos(2 * np.pi * (doy - 80) / 365)) * np.exp(_ar1(rng, (D,), 0.6, 0.35)), 0.05, None)
-        dni = np.clip(sw * (1.7 * (1 - cloud) - 0.25), 0.2, None)
-        par = sw * 3.05 * np.exp(rng.normal(0, 0.03, D))
-        vals = dict(T2M=t2m, T2M_MAX=tmax, T2M_MIN=tmin, T2MDEW=tdew, T2MWET=twet, QV2M=qv, RH2M=rh, PRECTOTCORR=rain, PS=ps,
-                    WS2M=ws, ALLSKY_SFC_SW_DWN=sw, ALLSKY_SFC_SW_DNI=dni, ALLSKY_SFC_PAR_TOT=par, GWETTOP=gtop, GWETROOT=groot, GWETPROF=gprof)
-        df = pd.DataFrame({"Date": dates, **{k: np.round(v, 2) for k, v in vals.items()}})
-        out[(loc, int(year))] = df
+        out[(loc, int(year))] = daily_weather(rng, year, float(s.lat), float(s.lon), float(s.sand))
     return out
 
 # %% ../../nbs/20_sim.truth.ipynb #f0a7687c
@@ -559,14 +503,6 @@ def genetic_model(cfg:SimConfig,      # the simulation settings (variance shares
     return out
 
 # %% ../../nbs/20_sim.truth.ipynb #b0d2cb90
-def _experiment(year, tester):
-    if year <= 2015: return "G2F_2014_15"
-    if year <= 2017: return "G2F_2016_17"
-    if year == 2018: return f"G2F_2018_19_{tester}"
-    if year == 2019: return f"G2F_{tester}"
-    if year <= 2021: return f"G2F_2020_21_{tester}"
-    return f"G2F_{year}_{tester}"
-
 def field_trials(cfg:SimConfig,     # the simulation settings
                  env:pd.DataFrame,  # environments (`environment_model`)
                  gen:pd.DataFrame,  # genetic values (`genetic_model`)
