@@ -13,7 +13,7 @@ import pandas as pd
 from scipy.special import ndtr
 
 # %% auto #0
-__all__ = ['daily_weather']
+__all__ = ['daily_weather', 'flowering_covariates']
 
 # %% ../../nbs/23_sim.weather.ipynb #b2febbea
 def _ar1(rng, shape, phi, sd):
@@ -113,3 +113,19 @@ def daily_weather(rng:np.random.Generator, # the site-year's random stream (`sim
     vals = dict(T2M=t2m, T2M_MAX=tmax, T2M_MIN=tmin, T2MDEW=tdew, T2MWET=twet, QV2M=qv, RH2M=rh, PRECTOTCORR=rain, PS=ps,
                 WS2M=ws, ALLSKY_SFC_SW_DWN=sw, ALLSKY_SFC_SW_DNI=dni, ALLSKY_SFC_PAR_TOT=par, GWETTOP=gtop, GWETROOT=groot, GWETPROF=gprof)
     return pd.DataFrame({"Date": dates, **{k: np.round(v, 2) for k, v in vals.items()}})
+
+# %% ../../nbs/23_sim.weather.ipynb #2641b0ed
+def _window(x, lo, hi): return x[max(lo, 0):max(min(hi, len(x)), 1)]
+
+def flowering_covariates(w:pd.DataFrame, # daily weather of the site-year (`daily_weather`)
+                         pdoy:int) -> tuple: # planting day of the year (1 = 1 January)
+    "Days from planting to flowering and the heat, drought and rain covariates around it: (flowering_dap, heat, drought, rain)."
+    tmax, tmin = w.T2M_MAX.values, w.T2M_MIN.values
+    gdd = np.clip((np.minimum(tmax, 30) + np.maximum(tmin, 10)) / 2 - 10, 0, None)
+    cum = np.cumsum(gdd[pdoy - 1:])
+    flw = int(np.clip(np.searchsorted(cum, 780) + 1, 45, 95))
+    f = pdoy - 1 + flw
+    heat = float(np.clip(_window(tmax, f - 15, f + 15) - 32, 0, None).sum())
+    drought = float(1 - _window(w.GWETROOT.values, f - 20, f + 20).mean())
+    rain = float(_window(w.PRECTOTCORR.values, pdoy - 1, pdoy - 1 + 120).sum())
+    return flw, heat, drought, rain
