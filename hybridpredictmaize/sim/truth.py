@@ -81,25 +81,23 @@ class SimConfig:
     env_no_ec:float = 0.25            # share of Env without EC row
     vcf_chunk:int = 10_000            # SNPs generated and written per chunk
 
-    def __post_init__(self):
-        self.train_years = tuple(int(y) for y in self.train_years)
-        self._validate()
+    def __post_init__(self): _check_sim_config(self)
 
 # %% ../../nbs/20_sim.truth.ipynb #2deaaea2
-@patch
-def _validate(self:SimConfig):
-    "Raise `HpmError` naming the setting when the settings cannot make a simulation."
-    shares = [self.share_env, self.share_add, self.share_dom, self.share_epi, self.share_gxe, self.share_design, self.share_resid]
+def _check_sim_config(cfg:SimConfig): # the config being built
+    "Training years as a tuple of ints, then every setting checked; an HpmError names the setting."
+    cfg.train_years = tuple(int(y) for y in cfg.train_years)
+    shares = [cfg.share_env, cfg.share_add, cfg.share_dom, cfg.share_epi, cfg.share_gxe, cfg.share_design, cfg.share_resid]
     if any(s < 0 for s in shares) or abs(sum(shares) - 1) > 1e-6:
         raise HpmError(f"variance shares must be >= 0 and sum to 1, got {sum(shares):.4f}")
-    if self.test_year in self.train_years: raise HpmError(f"test_year {self.test_year} is also a training year")
-    if not self.train_years: raise HpmError("train_years is empty")
-    if self.n_snps < 10 * self.n_chrom: raise HpmError(f"n_snps={self.n_snps} is too small for {self.n_chrom} chromosomes (need >= {10*self.n_chrom})")
-    n_qtl = self.n_qtl_add + self.n_qtl_dom + 2 * self.n_epi_pairs + self.n_qtl_gxe
-    if n_qtl > self.n_snps: raise HpmError(f"{n_qtl} QTL do not fit among {self.n_snps} SNPs")
-    if self.n_testers < 1 or self.hybrids_per_year < 4: raise HpmError("need at least 1 tester and 4 hybrids per year")
-    if not 1 <= self.n_chrom <= 10: raise HpmError(f"n_chrom must be 1..10 (maize), got {self.n_chrom}")
-    if self.envs_per_year < 1 or self.test_envs < 1: raise HpmError("need at least one Env per year")
+    if cfg.test_year in cfg.train_years: raise HpmError(f"test_year {cfg.test_year} is also a training year")
+    if not cfg.train_years: raise HpmError("train_years is empty")
+    if cfg.n_snps < 10 * cfg.n_chrom: raise HpmError(f"n_snps={cfg.n_snps} is too small for {cfg.n_chrom} chromosomes (need >= {10*cfg.n_chrom})")
+    n_qtl = cfg.n_qtl_add + cfg.n_qtl_dom + 2 * cfg.n_epi_pairs + cfg.n_qtl_gxe
+    if n_qtl > cfg.n_snps: raise HpmError(f"{n_qtl} QTL do not fit among {cfg.n_snps} SNPs")
+    if cfg.n_testers < 1 or cfg.hybrids_per_year < 4: raise HpmError("need at least 1 tester and 4 hybrids per year")
+    if not 1 <= cfg.n_chrom <= 10: raise HpmError(f"n_chrom must be 1..10 (maize), got {cfg.n_chrom}")
+    if cfg.envs_per_year < 1 or cfg.test_envs < 1: raise HpmError("need at least one Env per year")
 
 @patch(cls_method=True)
 def from_dict(cls:SimConfig, d:dict): return config_from_dict(cls, d)

@@ -1,5 +1,5 @@
 """The simulator's daily weather: temperature, rain, radiation, soil wetness, humidity, pressure and wind of one
-site-year, the 16 NASA POWER variables of the G2F weather files.
+site-year, the 16 NASA POWER variables of the G2F weather files, and the weather covariates around flowering.
 
 Docs: https://hybridpredictmaize.github.io/hybridpredictmaize/sim.weather.html.md"""
 
