@@ -36,24 +36,13 @@ def _variance_shares(plots:pd.DataFrame, gen:pd.DataFrame) -> dict:
     tot = float(np.var(p.env_mean + p.genetic_value + p.gxe + p.rep_effect + p.block_effect + p.residual))
     return dict(total=tot, **{k: x / tot for k, x in v.items()})
 
-# %% ../nbs/22_simulate.ipynb #9ea9873c
-def simulate(out_dir,                    # folder to write (created if needed)
-             preset:str|SimConfig="small", # `small`, `demo`, `g2f`, `dentflint` or a `SimConfig`
-             seed:int=0,                  # random seed: same preset + seed -> byte-identical files
-             **overrides) -> Path:        # `SimConfig` fields to change, e.g. `n_snps=5000`
-    "Write a G2F competition folder (Training_Data, Testing_Data) with its ground truth (truth/); return its path."
-    cfg = get_config(preset, **overrides)
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir(): raise HpmError(f"{out} is a file; give a folder to write the simulated data to")
-    stamp = dict(preset=preset if isinstance(preset, str) else "custom", seed=int(seed), config=asdict(cfg))
-    stamp = json.loads(json.dumps(stamp))
-    if is_complete(out) and read_json(out/".complete") == stamp: return out
-    (out/".complete").unlink(missing_ok=True)
+# %% ../nbs/22_simulate.ipynb #634c20ca
+def _truth(out, cfg, seed, source):
+    "Run the truth model, writing the VCF on the way (the genomes live only there): (envs, hyb, snps, qtl, soil, weather, env, gen, plots)."
     envs = trial_design(cfg, seed)
     parents, hyb = make_pedigree(cfg, seed)
     snps = snp_map(cfg, seed)
     qtl = choose_qtl(cfg, snps, seed); cols = qtl_columns(qtl)
-    source = f"hybridpredictmaize.simulate {hybridpredictmaize.__version__} (preset={stamp['preset']}, seed={seed})"
     qd = write_genotypes(out/FILES["vcf"], cfg, snps, parents, hyb, cols, seed, source)
     soil = env_soil(envs, seed)
     sites = envs.merge(soil[["Env", "sand"]], on="Env").drop_duplicates(["Location", "Year"])
@@ -61,7 +50,11 @@ def simulate(out_dir,                    # folder to write (created if needed)
     env = environment_model(cfg, envs, weather, soil, seed)
     gen = genetic_model(cfg, hyb, qtl, cols, qd, env, seed)
     plots = field_trials(cfg, env, gen, seed)
-    tr, te = env[~env.is_test], env[env.is_test]
+    return envs, hyb, snps, qtl, soil, weather, env, gen, plots
+
+# %% ../nbs/22_simulate.ipynb #55d90f01
+def _write_inputs(out, cfg, seed, envs, hyb, soil, weather, env, gen, plots, tr, te):
+    "Write the training and testing files (all but the template); return which Env have weather, soil and EC rows."
     # training and testing files
     _write_csv(out/FILES["trait"], trait_table(cfg, plots, env, gen, seed))
     write_table(out/FILES["meta"], meta_table(tr, envs, False, seed), quoted=_META_TEXT, quote_header=True, encoding="latin-1")
@@ -79,6 +72,11 @@ def simulate(out_dir,                    # folder to write (created if needed)
     info = pd.DataFrame(dict(Hybrid=hyb.Hybrid, Parent1=hyb.Parent1.fillna(hyb.Hybrid), Parent2=hyb.Parent2.fillna("NA"),
                              train=_bool(hyb.train), test=_bool(hyb.test), vcf=_bool(hyb.vcf))).sort_values("Hybrid", kind="stable")
     _write_csv(out/FILES["hybrids"], info, "\r\n")
+    return has_w, has_soil, has_ec
+
+# %% ../nbs/22_simulate.ipynb #2b60680b
+def _write_truth(out, stamp, hyb, snps, qtl, env, gen, plots, tr, te, has_w, has_soil, has_ec):
+    "Write the template and `truth/`: observed test yields, genetic values, environments, QTL, parameters and the oracle's metrics."
     test_plots = plots[plots.Env.isin(te.Env)]
     obs = test_plots.groupby(["Env", "Hybrid"], sort=True).agg(Yield_Mg_ha=("yield_true", "mean"), expected=("expected", "first")).reset_index()
     _write_csv(out/FILES["template"], obs[["Env", "Hybrid"]].assign(Yield_Mg_ha=np.nan), "\r\n")
@@ -96,6 +94,25 @@ def simulate(out_dir,                    # folder to write (created if needed)
                   variance_shares=_variance_shares(plots, gen))
     write_json(out/FILES["params"], params)
     write_metrics(out/FILES["oracle"], oracle)
+
+# %% ../nbs/22_simulate.ipynb #3d63f1f4
+def simulate(out_dir,                    # folder to write (created if needed)
+             preset:str|SimConfig="small", # `small`, `demo`, `g2f`, `dentflint` or a `SimConfig`
+             seed:int=0,                  # random seed: same preset + seed -> byte-identical files
+             **overrides) -> Path:        # `SimConfig` fields to change, e.g. `n_snps=5000`
+    "Write a G2F competition folder (Training_Data, Testing_Data) with its ground truth (truth/); return its path."
+    cfg = get_config(preset, **overrides)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir(): raise HpmError(f"{out} is a file; give a folder to write the simulated data to")
+    stamp = dict(preset=preset if isinstance(preset, str) else "custom", seed=int(seed), config=asdict(cfg))
+    stamp = json.loads(json.dumps(stamp))
+    if is_complete(out) and read_json(out/".complete") == stamp: return out
+    (out/".complete").unlink(missing_ok=True)
+    source = f"hybridpredictmaize.simulate {hybridpredictmaize.__version__} (preset={stamp['preset']}, seed={seed})"
+    envs, hyb, snps, qtl, soil, weather, env, gen, plots = _truth(out, cfg, seed, source)
+    tr, te = env[~env.is_test], env[env.is_test]
+    has_w, has_soil, has_ec = _write_inputs(out, cfg, seed, envs, hyb, soil, weather, env, gen, plots, tr, te)
+    _write_truth(out, stamp, hyb, snps, qtl, env, gen, plots, tr, te, has_w, has_soil, has_ec)
     mark_complete(out, stamp)
     return out
 

@@ -23,7 +23,7 @@ __all__ = ['MISSING', 'GenotypeConfig', 'chrom_codes', 'sinusoid_bp', 'SnpEmbedd
            'Attention', 'DropPath', 'TransformerBlock', 'block_params', 'init_layer', 'scale_residual_outputs',
            'AttentionPool', 'GenotypeOutput', 'GenotypeEncoder', 'additive_task']
 
-# %% ../../nbs/30_models.genotype.ipynb #5c273c98
+# %% ../../nbs/30_models.genotype.ipynb #0edce663
 @dataclass
 class GenotypeConfig:
     "Genotype encoder settings; defaults are the full-size model for G2F (437,214 SNPs)."
@@ -51,41 +51,47 @@ class GenotypeConfig:
     snp_effects: bool = True      # a learned vector per SNP scaled by its centred dosage (needs L == n_snps)
     additive_skip: bool = True    # add a linear read-out of the mean stem token to the pooled vector (additive path)
 
-    def __post_init__(self):
-        check_fields(self, {**{f: 1 for f in ("n_snps", "patch", "d_embed", "d_stem", "d_model", "target_tokens", "n_layers",
-                                              "n_heads", "ff_mult", "pos_bin_bp", "n_pos_bins", "n_chrom", "conv_kernel")},
-                            **({} if self.n_stages is None else {"n_stages": 0})},
-                     fractions=("snp_mask_rate", "dropout", "drop_path"),
-                     choices={"pool": ("attention", "conv"), "attention": ("softmax", "linear"),
-                              "position": ("sinusoidal", "learned", "none")})
-        if self.d_model % self.n_heads: raise HpmError(f"GenotypeConfig.d_model ({self.d_model}) must be a multiple of n_heads ({self.n_heads})")
-        if self.conv_kernel % 2 == 0: raise HpmError(f"GenotypeConfig.conv_kernel must be odd, got {self.conv_kernel}")
+    def __post_init__(self): _check_genotype_config(self)
 
-    @classmethod
-    def from_dict(cls, d:dict): return config_from_dict(cls, d)
+# %% ../../nbs/30_models.genotype.ipynb #4472c338
+def _check_genotype_config(cfg:GenotypeConfig): # the config being built
+    "Every option checked; an HpmError names the option and its range."
+    check_fields(cfg, {**{f: 1 for f in ("n_snps", "patch", "d_embed", "d_stem", "d_model", "target_tokens", "n_layers",
+                                          "n_heads", "ff_mult", "pos_bin_bp", "n_pos_bins", "n_chrom", "conv_kernel")},
+                        **({} if cfg.n_stages is None else {"n_stages": 0})},
+                 fractions=("snp_mask_rate", "dropout", "drop_path"),
+                 choices={"pool": ("attention", "conv"), "attention": ("softmax", "linear"),
+                          "position": ("sinusoidal", "learned", "none")})
+    if cfg.d_model % cfg.n_heads: raise HpmError(f"GenotypeConfig.d_model ({cfg.d_model}) must be a multiple of n_heads ({cfg.n_heads})")
+    if cfg.conv_kernel % 2 == 0: raise HpmError(f"GenotypeConfig.conv_kernel must be odd, got {cfg.conv_kernel}")
 
-    @property
-    def stages(self)->int:
-        "Number of halving stages after the stem."
-        if self.n_stages is not None: return self.n_stages
-        return max(0, math.ceil(math.log2(math.ceil(self.n_snps / self.patch) / self.target_tokens)))
+@patch(cls_method=True)
+def from_dict(cls:GenotypeConfig, d:dict): return config_from_dict(cls, d)
 
-    @property
-    def stride(self)->int:
-        "SNPs per output token."
-        return self.patch * 2**self.stages
+# %% ../../nbs/30_models.genotype.ipynb #57271152
+@patch(as_prop=True)
+def stages(self:GenotypeConfig)->int:
+    "Number of halving stages after the stem."
+    if self.n_stages is not None: return self.n_stages
+    return max(0, math.ceil(math.log2(math.ceil(self.n_snps / self.patch) / self.target_tokens)))
 
-    def n_tokens(self, n_snps:int|None=None)->int:
-        "Tokens that reach the transformer for `n_snps` SNPs (default: `self.n_snps`)."
-        return math.ceil((n_snps or self.n_snps) / self.stride)
+@patch(as_prop=True)
+def stride(self:GenotypeConfig)->int:
+    "SNPs per output token."
+    return self.patch * 2**self.stages
 
-    @property
-    def channels(self)->list[int]:
-        "Width after the stem and after each stage: grows geometrically from `d_stem` to `d_model`."
-        s = self.stages
-        if s == 0: return [self.d_model]
-        mid = [int(round(self.d_stem * (self.d_model / self.d_stem)**(i / s) / 8) * 8) for i in range(1, s)]
-        return [self.d_stem, *mid, self.d_model]
+@patch
+def n_tokens(self:GenotypeConfig, n_snps:int|None=None)->int:
+    "Tokens that reach the transformer for `n_snps` SNPs (default: `self.n_snps`)."
+    return math.ceil((n_snps or self.n_snps) / self.stride)
+
+@patch(as_prop=True)
+def channels(self:GenotypeConfig)->list[int]:
+    "Width after the stem and after each stage: grows geometrically from `d_stem` to `d_model`."
+    s = self.stages
+    if s == 0: return [self.d_model]
+    mid = [int(round(self.d_stem * (self.d_model / self.d_stem)**(i / s) / 8) * 8) for i in range(1, s)]
+    return [self.d_stem, *mid, self.d_model]
 
 # %% ../../nbs/30_models.genotype.ipynb #1df84bbf
 MISSING = 0 # token index of a missing genotype; dosages 0, 1, 2 become tokens 1, 2, 3

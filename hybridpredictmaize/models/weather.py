@@ -13,6 +13,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from ..core import HpmError, config_from_dict, check_fields
 from .genotype import (ConvBlock, TransformerBlock, AttentionPool,
                                                block_params, init_layer, scale_residual_outputs)
@@ -63,13 +64,14 @@ def masked_window_mean(x:torch.Tensor,    # (B, D, T) features per day
     out = (x.view(b, d, w, size) * m).sum(-1) / n.clamp_min(1)  # (B, D, T') -> (B, D, W, size) -> (B, D, W)
     return out, n[:, 0] > 0
 
-# %% ../../nbs/31_models.weather.ipynb #fafe849e
+# %% ../../nbs/31_models.weather.ipynb #8fe06b19
 class WeatherOutput(NamedTuple):
     tokens: torch.Tensor        # (B, W, d_model) weekly tokens
     mask: torch.Tensor          # (B, W) bool, False for weeks without an observed day
     pooled: torch.Tensor        # (B, d_model) pooled vector
     pool_weights: torch.Tensor  # (B, W) pooling weights
 
+# %% ../../nbs/31_models.weather.ipynb #42f60891
 class WeatherEncoder(nn.Module):
     "Daily weather (B, T, V) with mask (B, T) -> weekly tokens (B, W, d_model) and a pooled vector."
     def __init__(self, cfg:WeatherConfig):
@@ -83,31 +85,36 @@ class WeatherEncoder(nn.Module):
         self.pool = AttentionPool(d)
         self.init_weights()
 
-    def init_weights(self):
-        "Variance-preserving layers (`init_layer`), a small week-position table, residual outputs scaled by depth."
-        self.apply(init_layer)
-        nn.init.normal_(self.week_pos.weight, std=0.1)
-        scale_residual_outputs(self.blocks)
+# %% ../../nbs/31_models.weather.ipynb #cd5dd6ea
+@patch
+def init_weights(self:WeatherEncoder):
+    "Variance-preserving layers (`init_layer`), a small week-position table, residual outputs scaled by depth."
+    self.apply(init_layer)
+    nn.init.normal_(self.week_pos.weight, std=0.1)
+    scale_residual_outputs(self.blocks)
 
-    def token_ranges(self, n_days:int, day_offset:int=0)->np.ndarray:
-        "Day range [start, end) of each token, counted from `day_offset` (the planting day's index): (W, 2)."
-        p = self.cfg.pool_days
-        start = np.arange(math.ceil(n_days / p)) * p
-        return np.stack([start, np.minimum(start + p, n_days)], 1) - day_offset
+@patch
+def token_ranges(self:WeatherEncoder, n_days:int, day_offset:int=0)->np.ndarray:
+    "Day range [start, end) of each token, counted from `day_offset` (the planting day's index): (W, 2)."
+    p = self.cfg.pool_days
+    start = np.arange(math.ceil(n_days / p)) * p
+    return np.stack([start, np.minimum(start + p, n_days)], 1) - day_offset
 
-    def forward(self, weather:torch.Tensor, weather_mask:torch.Tensor)->WeatherOutput:
-        b, t, v = weather.shape
-        if v != self.cfg.n_vars or t > self.cfg.n_days:
-            raise HpmError(f"weather has {t} days x {v} variables but the model was built for at most "
-                           f"{self.cfg.n_days} days x {self.cfg.n_vars} variables; set WeatherConfig.n_days/n_vars from the store")
-        m = weather_mask.bool()
-        x = torch.where(m[..., None], weather, torch.zeros((), dtype=weather.dtype, device=weather.device))  # masked days -> 0
-        x = torch.cat([x, m[..., None].to(x.dtype)], -1).transpose(1, 2)  # (B, T, V) -> (B, V+1, T)
-        x = self.inp(x)  # (B, V+1, T) -> (B, D, T)
-        x = x + self.conv(x)
-        x, wmask = masked_window_mean(x, m, self.cfg.pool_days)  # (B, D, T) -> (B, D, W)
-        x = x.transpose(1, 2) + self.week_pos.weight[:x.shape[-1]]  # (B, D, W) -> (B, W, D)
-        km = wmask | ~wmask.any(-1, keepdim=True)  # a record without any observed day attends to all weeks
-        for blk in self.blocks: x = blk(x, km)
-        pooled, w = self.pool(x, km)
-        return WeatherOutput(x, wmask, pooled, w)
+# %% ../../nbs/31_models.weather.ipynb #e5517c3f
+@patch
+def forward(self:WeatherEncoder, weather:torch.Tensor, weather_mask:torch.Tensor)->WeatherOutput:
+    b, t, v = weather.shape
+    if v != self.cfg.n_vars or t > self.cfg.n_days:
+        raise HpmError(f"weather has {t} days x {v} variables but the model was built for at most "
+                       f"{self.cfg.n_days} days x {self.cfg.n_vars} variables; set WeatherConfig.n_days/n_vars from the store")
+    m = weather_mask.bool()
+    x = torch.where(m[..., None], weather, torch.zeros((), dtype=weather.dtype, device=weather.device))  # masked days -> 0
+    x = torch.cat([x, m[..., None].to(x.dtype)], -1).transpose(1, 2)  # (B, T, V) -> (B, V+1, T)
+    x = self.inp(x)  # (B, V+1, T) -> (B, D, T)
+    x = x + self.conv(x)
+    x, wmask = masked_window_mean(x, m, self.cfg.pool_days)  # (B, D, T) -> (B, D, W)
+    x = x.transpose(1, 2) + self.week_pos.weight[:x.shape[-1]]  # (B, D, W) -> (B, W, D)
+    km = wmask | ~wmask.any(-1, keepdim=True)  # a record without any observed day attends to all weeks
+    for blk in self.blocks: x = blk(x, km)
+    pooled, w = self.pool(x, km)
+    return WeatherOutput(x, wmask, pooled, w)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from ..core import atomic_write, progress
 from ..data.genotypes import write_vcf
-from .truth import CHROM_LENGTHS, GenomeSimulator, SimConfig, _experiment, rng_for
+from .truth import CHROM_LENGTHS, GenomeSimulator, SimConfig, rng_for
 
 # %% auto #0
 __all__ = ['TRAIN_DIR', 'TEST_DIR', 'TRUTH_DIR', 'FILES', 'TRAIT_COLUMNS', 'META_COLUMNS', 'TEST_META_COLUMNS', 'SOIL_COLUMNS',
@@ -21,7 +21,7 @@ __all__ = ['TRAIN_DIR', 'TEST_DIR', 'TRUTH_DIR', 'FILES', 'TRAIT_COLUMNS', 'META
            'format_date', 'write_table', 'trait_table', 'meta_table', 'soil_table', 'ec_table', 'write_genotypes',
            'weather_table']
 
-# %% ../../nbs/21_sim.files.ipynb #06082563
+# %% ../../nbs/21_sim.files.ipynb #9d8a0a52
 TRAIN_DIR, TEST_DIR, TRUTH_DIR = "Training_Data", "Testing_Data", "truth"
 FILES = dict(
     trait=f"{TRAIN_DIR}/1_Training_Trait_Data_2014_2021.csv", meta=f"{TRAIN_DIR}/2_Training_Meta_Data_2014_2021.csv",
@@ -34,6 +34,7 @@ FILES = dict(
     observed=f"{TRUTH_DIR}/2022_observed.csv", genetic=f"{TRUTH_DIR}/genetic_values.csv", envs=f"{TRUTH_DIR}/env_means.csv",
     qtl=f"{TRUTH_DIR}/qtl.csv", params=f"{TRUTH_DIR}/params.json", oracle=f"{TRUTH_DIR}/oracle_metrics.json")
 
+# %% ../../nbs/21_sim.files.ipynb #9520ac47
 TRAIT_COLUMNS = ["Env", "Year", "Field_Location", "Experiment", "Replicate", "Block", "Plot", "Range", "Pass", "Hybrid",
     "Hybrid_orig_name", "Hybrid_Parent1", "Hybrid_Parent2", "Plot_Area_ha", "Date_Planted", "Date_Harvested",
     "Stand_Count_plants", "Pollen_DAP_days", "Silk_DAP_days", "Plant_Height_cm", "Ear_Height_cm", "Root_Lodging_plants",
@@ -48,6 +49,8 @@ META_COLUMNS = ["Year", "Env", "Experiment_Code", "Treatment", "City", "Farm", "
     enumerate(["lower left", "lower right", "upper right", "upper left"], 1) for c in ("Latitude", "Longitude")] + [
     "Cardinal_Heading_Pass_1"] + [f"Issue/comment_#{i}" for i in range(1, 7)] + ["Comments"]
 TEST_META_COLUMNS = META_COLUMNS[:-1] + ["Irrigated", "Date_Planted", "Plot_Area_ha", "Comments"]
+
+# %% ../../nbs/21_sim.files.ipynb #42844152
 SOIL_COLUMNS = ["Year", "Env", "LabID", "Date Received", "Date Reported", "E Depth", "1:1 Soil pH", "WDRF Buffer pH",
     "1:1 S Salts mmho/cm", "Texture No", "Organic Matter LOI %", "Nitrate-N ppm N", "lbs N/A", "Potassium ppm K",
     "Sulfate-S ppm S", "Calcium ppm Ca", "Magnesium ppm Mg", "Sodium ppm Na", "CEC/Sum of Cations me/100g", "%H Sat",
@@ -115,7 +118,66 @@ def write_table(path,                 # the file to write (atomically)
     text = line_end.join(lines) + (line_end if final_newline else "")
     with atomic_write(path, "wb") as f: f.write(text.encode(encoding))
 
-# %% ../../nbs/21_sim.files.ipynb #d387db9d
+# %% ../../nbs/21_sim.files.ipynb #de30aa21
+def _experiment(year, tester):
+    "The G2F project in the Experiment column of the trait file, for a hybrid of `year` crossed to `tester`."
+    if year <= 2015: return "G2F_2014_15"
+    if year <= 2017: return "G2F_2016_17"
+    if year == 2018: return f"G2F_2018_19_{tester}"
+    if year == 2019: return f"G2F_{tester}"
+    if year <= 2021: return f"G2F_2020_21_{tester}"
+    return f"G2F_{year}_{tester}"
+
+def _experiment_column(gen, gi, year):
+    "The Experiment of each plot (hybrids `gi`, years `year`): YELLOW_STRIPE for checks from 2020, else `_experiment` of the year and tester (the year's main tester for checks)."
+    tester = gi.Parent2.fillna("").values
+    main = {y: gen.Parent2[(gen.kind == "cross") & gen.years.map(lambda ys, y=y: y in ys)].mode().iloc[0] for y in set(year)}
+    return [("YELLOW_STRIPE" if k == "check" and y >= 2020 else _experiment(y, t if k == "cross" else main[y]))
+            for y, t, k in zip(year, tester, gi.kind.values)]
+
+# %% ../../nbs/21_sim.files.ipynb #435538bf
+def _trait_env_settings(e, seed):
+    "Per Env of `e` (indexed by Env): field grid, passes, plot area, traits not recorded, and the planting and harvest dates as written."
+    envr = {en: rng_for(seed, "env_traits", en) for en in e.index}
+    per_env = pd.DataFrame({en: dict(grid=r.random() > 0.14, npass=int(r.integers(20, 60)), area=round(float(r.uniform(0.00065, 0.00105)), 16),
+                                     no_flowering=r.random() < 0.2, no_height=r.random() < 0.1, no_root=r.random() < 0.4,
+                                     no_stalk=r.random() < 0.32) for en, r in envr.items()}).T
+    style = {y: TRAIT_DATE_STYLE.get(y, "iso") for y in e.Year.unique()}
+    per_env["planted"] = [format_date(d, style[y]) for d, y in zip(e.planting_date, e.Year)]
+    per_env["harvested"] = [format_date(d, style[y]) for d, y in zip(e.harvest_date, e.Year)]
+    return per_env
+
+# %% ../../nbs/21_sim.files.ipynb #fe9ade44
+def _agronomic_traits(out, rng, cfg, p, ei, gi, gen, pe, seed):
+    "Fill the stand count, flowering, height and lodging columns of `out` (one row per plot of `p`)."
+    n = len(p)
+    env_na = lambda key: pe[key].values.astype(bool)
+    hyb_maturity = gen.genetic_value.values * 0.8 + rng_for(seed, "maturity").normal(0, 2, len(gen))
+    maturity = pd.Series(hyb_maturity, index=gen.Hybrid).loc[p.Hybrid].values
+    out["Stand_Count_plants"] = np.where(rng.random(n) < 0.04, np.nan, np.round(rng.normal(64, 5, n)))
+    pollen = np.round(ei.flowering_dap.values + maturity + rng.normal(0, 1, n))
+    pollen = np.where(env_na("no_flowering"), np.nan, pollen)
+    out["Pollen_DAP_days"] = pollen
+    out["Silk_DAP_days"] = pollen + np.round(np.abs(rng.normal(1.5 + np.clip(ei.z_drought.values, 0, None), 1)))
+    ph = np.round(240 + 6 * gi.genetic_value.values + 8 * (ei.env_mean.values - cfg.mean_yield) + rng.normal(0, 8, n))
+    ph = np.where(env_na("no_height") | (rng.random(n) < 0.02), np.nan, ph)
+    out["Plant_Height_cm"], out["Ear_Height_cm"] = ph, np.round(0.48 * ph + rng.normal(0, 6, n))
+    out["Root_Lodging_plants"] = np.where(env_na("no_root"), np.nan, rng.poisson(0.8, n).astype(float))
+    out["Stalk_Lodging_plants"] = np.where(env_na("no_stalk"), np.nan, rng.poisson(2.0, n).astype(float))
+
+# %% ../../nbs/21_sim.files.ipynb #a18e6172
+def _yield_traits(out, rng, cfg, p):
+    "Fill the yield (with missing values and gross errors), grain moisture and test weight columns of `out`."
+    n = len(p)
+    y = p.yield_true.values.copy()
+    y[rng.random(n) < cfg.yield_missing] = np.nan
+    out_mask = rng.random(n) < cfg.yield_outliers
+    y[out_mask] = y[out_mask] * rng.choice([0.1, 3.0], out_mask.sum())
+    out["Yield_Mg_ha"] = np.round(y, 13)
+    out["Grain_Moisture"] = np.where(np.isnan(y), np.nan, np.round(np.clip(rng.normal(19, 3.5, n), 9, 35), 1))
+    out["Twt_kg_m3"] = np.where(rng.random(n) < 0.2, np.nan, np.round(rng.normal(745, 30, n), 11))
+
+# %% ../../nbs/21_sim.files.ipynb #37b758e6
 def trait_table(cfg:SimConfig,      # the simulation settings
                 plots:pd.DataFrame, # plots (`field_trials`)
                 env:pd.DataFrame,   # environments (`environment_model`)
@@ -130,18 +192,9 @@ def trait_table(cfg:SimConfig,      # the simulation settings
     com = (gi.kind == "commercial").values
     year = ei.Year.values.astype(int)
     out = pd.DataFrame(dict(Env=p.Env, Year=year, Field_Location=ei.Field_Location.values))
-    tester = gi.Parent2.fillna("").values
-    main = {y: gen.Parent2[(gen.kind == "cross") & gen.years.map(lambda ys, y=y: y in ys)].mode().iloc[0] for y in set(year)}
-    out["Experiment"] = [("YELLOW_STRIPE" if k == "check" and y >= 2020 else _experiment(y, t if k == "cross" else main[y]))
-                         for y, t, k in zip(year, tester, gi.kind.values)]
+    out["Experiment"] = _experiment_column(gen, gi, year)
     out["Replicate"], out["Block"], out["Plot"] = p.Replicate.values, p.Block.values, p.Plot.values
-    envr = {en: rng_for(seed, "env_traits", en) for en in e.index}
-    per_env = pd.DataFrame({en: dict(grid=r.random() > 0.14, npass=int(r.integers(20, 60)), area=round(float(r.uniform(0.00065, 0.00105)), 16),
-                                     no_flowering=r.random() < 0.2, no_height=r.random() < 0.1, no_root=r.random() < 0.4,
-                                     no_stalk=r.random() < 0.32) for en, r in envr.items()}).T
-    style = {y: TRAIT_DATE_STYLE.get(y, "iso") for y in e.Year.unique()}
-    per_env["planted"] = [format_date(d, style[y]) for d, y in zip(e.planting_date, e.Year)]
-    per_env["harvested"] = [format_date(d, style[y]) for d, y in zip(e.harvest_date, e.Year)]
+    per_env = _trait_env_settings(e, seed)
     pe = per_env.loc[p.Env]
     idx, gp, npa = p.Plot.values - 1, pe.grid.values.astype(bool), pe.npass.values.astype(int)
     out["Range"] = np.where(gp, idx // npa + 1.0, np.nan); out["Pass"] = np.where(gp, idx % npa + 1.0, np.nan)
@@ -151,30 +204,12 @@ def trait_table(cfg:SimConfig,      # the simulation settings
     out["Hybrid_Parent1"], out["Hybrid_Parent2"] = gi.Parent1.values, gi.Parent2.values
     out["Plot_Area_ha"] = pe.area.values.astype(float)
     out["Date_Planted"], out["Date_Harvested"] = pe.planted.values, pe.harvested.values
-    env_na = lambda key: pe[key].values.astype(bool)
-    hyb_maturity = gen.genetic_value.values * 0.8 + rng_for(seed, "maturity").normal(0, 2, len(gen))
-    maturity = pd.Series(hyb_maturity, index=gen.Hybrid).loc[p.Hybrid].values
-    out["Stand_Count_plants"] = np.where(rng.random(n) < 0.04, np.nan, np.round(rng.normal(64, 5, n)))
-    pollen = np.round(ei.flowering_dap.values + maturity + rng.normal(0, 1, n))
-    pollen = np.where(env_na("no_flowering"), np.nan, pollen)
-    out["Pollen_DAP_days"] = pollen
-    out["Silk_DAP_days"] = pollen + np.round(np.abs(rng.normal(1.5 + np.clip(ei.z_drought.values, 0, None), 1)))
-    ph = np.round(240 + 6 * gi.genetic_value.values + 8 * (ei.env_mean.values - cfg.mean_yield) + rng.normal(0, 8, n))
-    ph = np.where(env_na("no_height") | (rng.random(n) < 0.02), np.nan, ph)
-    out["Plant_Height_cm"], out["Ear_Height_cm"] = ph, np.round(0.48 * ph + rng.normal(0, 6, n))
-    out["Root_Lodging_plants"] = np.where(env_na("no_root"), np.nan, rng.poisson(0.8, n).astype(float))
-    out["Stalk_Lodging_plants"] = np.where(env_na("no_stalk"), np.nan, rng.poisson(2.0, n).astype(float))
-    y = p.yield_true.values.copy()
-    y[rng.random(n) < cfg.yield_missing] = np.nan
-    out_mask = rng.random(n) < cfg.yield_outliers
-    y[out_mask] = y[out_mask] * rng.choice([0.1, 3.0], out_mask.sum())
-    out["Yield_Mg_ha"] = np.round(y, 13)
-    out["Grain_Moisture"] = np.where(np.isnan(y), np.nan, np.round(np.clip(rng.normal(19, 3.5, n), 9, 35), 1))
-    out["Twt_kg_m3"] = np.where(rng.random(n) < 0.2, np.nan, np.round(rng.normal(745, 30, n), 11))
+    _agronomic_traits(out, rng, cfg, p, ei, gi, gen, pe, seed)
+    _yield_traits(out, rng, cfg, p)
     for c in TRAIT_COLUMNS[16:]: out.loc[com, c] = np.nan
     return out[TRAIT_COLUMNS]
 
-# %% ../../nbs/21_sim.files.ipynb #7f420a3d
+# %% ../../nbs/21_sim.files.ipynb #496ecc8c
 _META_MISSING = {"Treatment": 0.26, "Farm": 0.26, "Field": 0.4, "Trial_ID (Assigned by collaborator for internal reference)": 0.5,
     "Soil_Taxonomic_ID and horizon description, if known": 0.7, "Weather_Station_Serial_Number (Last four digits, e.g. m2700s#####)": 0.09,
     "Date_weather_station_placed": 0.32, "Date_weather_station_removed": 0.35, "Previous_Crop": 0.14, "Pre-plant_tillage_method(s)": 0.22,
@@ -184,6 +219,36 @@ _META_MISSING = {"Treatment": 0.26, "Farm": 0.26, "Field": 0.4, "Trial_ID (Assig
 _ISSUES = ["Hail damage at V8", "Deer damage on the early hybrids", "Heavy rain after planting; replanted some plots",
            "Drought stress at flowering", "Green snap after wind storm", "Weed pressure in rep 2", "Irrigated twice in July"]
 
+# %% ../../nbs/21_sim.files.ipynb #0bde7eee
+def _meta_row(e, l, cols, test, seed):
+    "The metadata of Env `e` at site `l` (town, coordinates): typical values, then fields left empty at the rates of the real files."
+    r = rng_for(seed, "meta", e.Env)
+    y2 = lambda d: format_date(d, "mdy")
+    d = {c: None for c in cols}
+    d.update({"Year": int(e.Year), "Env": e.Env, "Experiment_Code": e.Location, "Treatment": "Standard", "City": l.city,
+              "Farm": f"{l.city} Research Farm", "Field": str(int(r.integers(1, 40))), "Trial_ID (Assigned by collaborator for internal reference)": f"{e.Location}-{e.Year % 100}",
+              "Soil_Taxonomic_ID and horizon description, if known": "silt loam", "Weather_Station_Serial_Number (Last four digits, e.g. m2700s#####)": str(int(r.integers(1000, 9999))),
+              "Weather_Station_Latitude (in decimal numbers NOT DMS)": round(l.lat + r.normal(0, 0.002), 6),
+              "Weather_Station_Longitude (in decimal numbers NOT DMS)": round(l.lon + r.normal(0, 0.002), 6),
+              "Date_weather_station_placed": y2(e.planting_date), "Date_weather_station_removed": y2(e.harvest_date),
+              "Previous_Crop": str(r.choice(["soybean", "soybean", "soybean", "corn", "wheat"])), "Pre-plant_tillage_method(s)": "field cultivator",
+              "In-season_tillage_method(s)": "none", "Type_of_planter (fluted cone; belt cone; air planter)": str(r.choice(["air planter", "fluted cone", "belt cone"])),
+              "System_Determining_Moisture": "Harvest Master", "Pounds_Needed_Soil_Moisture": str(int(r.integers(2, 5))),
+              "Cardinal_Heading_Pass_1": float(r.choice([0, 90, 180, 270, 48])), "Comments": f"Heading 0° = north; {l.city} station"})
+    corner = r.random() > 0.25
+    for i in range(1, 5):
+        for c, v in (("Latitude", l.lat), ("Longitude", l.lon)):
+            name = next(k for k in cols if k.startswith(f"{c}_of_Field_Corner_#{i}"))
+            d[name] = round(v + r.normal(0, 0.001), 6) if corner else None
+    for i in range(1, 7): d[f"Issue/comment_#{i}"] = str(r.choice(_ISSUES))
+    if test:
+        d.update({"Irrigated": str(r.choice(["yes", "no"])), "Date_Planted": y2(e.planting_date), "Plot_Area_ha": round(float(r.uniform(0.00065, 0.00105)), 9)})
+    for c, share in _META_MISSING.items():
+        if c in d and r.random() < share: d[c] = None
+    if r.random() < 0.1: d["Weather_Station_Latitude (in decimal numbers NOT DMS)"] = d["Weather_Station_Longitude (in decimal numbers NOT DMS)"] = None
+    return d
+
+# %% ../../nbs/21_sim.files.ipynb #d27d31b1
 def meta_table(env:pd.DataFrame,   # environments to describe (`environment_model`)
                envs:pd.DataFrame,  # trials with town and coordinates (`trial_design`)
                test:bool,          # the 2022 layout (39 columns)
@@ -192,32 +257,7 @@ def meta_table(env:pd.DataFrame,   # environments to describe (`environment_mode
     cols = TEST_META_COLUMNS if test else META_COLUMNS
     rows = []
     loc = envs.set_index("Env")
-    for _, e in env.iterrows():
-        r = rng_for(seed, "meta", e.Env); l = loc.loc[e.Env]
-        y2 = lambda d: format_date(d, "mdy")
-        d = {c: None for c in cols}
-        d.update({"Year": int(e.Year), "Env": e.Env, "Experiment_Code": e.Location, "Treatment": "Standard", "City": l.city,
-                  "Farm": f"{l.city} Research Farm", "Field": str(int(r.integers(1, 40))), "Trial_ID (Assigned by collaborator for internal reference)": f"{e.Location}-{e.Year % 100}",
-                  "Soil_Taxonomic_ID and horizon description, if known": "silt loam", "Weather_Station_Serial_Number (Last four digits, e.g. m2700s#####)": str(int(r.integers(1000, 9999))),
-                  "Weather_Station_Latitude (in decimal numbers NOT DMS)": round(l.lat + r.normal(0, 0.002), 6),
-                  "Weather_Station_Longitude (in decimal numbers NOT DMS)": round(l.lon + r.normal(0, 0.002), 6),
-                  "Date_weather_station_placed": y2(e.planting_date), "Date_weather_station_removed": y2(e.harvest_date),
-                  "Previous_Crop": str(r.choice(["soybean", "soybean", "soybean", "corn", "wheat"])), "Pre-plant_tillage_method(s)": "field cultivator",
-                  "In-season_tillage_method(s)": "none", "Type_of_planter (fluted cone; belt cone; air planter)": str(r.choice(["air planter", "fluted cone", "belt cone"])),
-                  "System_Determining_Moisture": "Harvest Master", "Pounds_Needed_Soil_Moisture": str(int(r.integers(2, 5))),
-                  "Cardinal_Heading_Pass_1": float(r.choice([0, 90, 180, 270, 48])), "Comments": f"Heading 0° = north; {l.city} station"})
-        corner = r.random() > 0.25
-        for i in range(1, 5):
-            for c, v in (("Latitude", l.lat), ("Longitude", l.lon)):
-                name = next(k for k in cols if k.startswith(f"{c}_of_Field_Corner_#{i}"))
-                d[name] = round(v + r.normal(0, 0.001), 6) if corner else None
-        for i in range(1, 7): d[f"Issue/comment_#{i}"] = str(r.choice(_ISSUES))
-        if test:
-            d.update({"Irrigated": str(r.choice(["yes", "no"])), "Date_Planted": y2(e.planting_date), "Plot_Area_ha": round(float(r.uniform(0.00065, 0.00105)), 9)})
-        for c, share in _META_MISSING.items():
-            if c in d and r.random() < share: d[c] = None
-        if r.random() < 0.1: d["Weather_Station_Latitude (in decimal numbers NOT DMS)"] = d["Weather_Station_Longitude (in decimal numbers NOT DMS)"] = None
-        rows.append(d)
+    for _, e in env.iterrows(): rows.append(_meta_row(e, loc.loc[e.Env], cols, test, seed))
     out = pd.DataFrame(rows, columns=cols)
     if test and len(out) > 1:
         c = "Latitude_of_Field_Corner_#1 (lower left)"
@@ -227,7 +267,33 @@ def meta_table(env:pd.DataFrame,   # environments to describe (`environment_mode
 
 _META_TEXT = [c for c in META_COLUMNS if not (c.startswith(("Latitude", "Longitude", "Weather_Station_L")) or c == "Cardinal_Heading_Pass_1")]
 
-# %% ../../nbs/21_sim.files.ipynb #c971fb16
+# %% ../../nbs/21_sim.files.ipynb #48f98118
+def _soil_row(s, e, test, seed):
+    "The lab report of the soil `s` of one Env (environments `e` indexed by Env): values from its texture, organic matter and pH, some left empty."
+    r = rng_for(seed, "soil_lab", s.Env); y = int(e.Year[s.Env]); sampled = e.planting_date[s.Env] - dt.timedelta(days=int(r.integers(20, 60)))
+    style = SOIL_DATE_STYLE.get(y, "mdY")
+    cec = round(float(np.clip(2 + 0.35 * s.clay + 2 * s.om + r.normal(0, 2), 2.5, 42)), 1)
+    d = {"Year": y, "Env": s.Env, "LabID": "Ward Laboratories Inc", "Date Received": format_date(sampled, style),
+         "Date Reported": format_date(sampled + dt.timedelta(days=int(r.integers(2, 6))), style), "E Depth": float(r.choice([8, 12, 12, 12, 6])),
+         "1:1 Soil pH": s.ph, "WDRF Buffer pH": round(float(np.clip(6.4 + 0.1 * s.ph + r.normal(0, 0.15), 6, 7.2)), 1),
+         "1:1 S Salts mmho/cm": round(float(r.uniform(0.06, 0.6)), 2), "Texture No": 2.0, "Organic Matter LOI %": s.om,
+         "Nitrate-N ppm N": round(float(r.gamma(3, 8)), 1)}
+    d["lbs N/A"] = float(round(d["Nitrate-N ppm N"] * 3.6))
+    d.update({"Potassium ppm K": float(round(r.gamma(3, 60))), "Sulfate-S ppm S": round(float(r.gamma(2, 6)), 1),
+              "Calcium ppm Ca": float(round(cec * 140 * r.uniform(0.8, 1.1))), "Magnesium ppm Mg": float(round(cec * 20 * r.uniform(0.7, 1.2))),
+              "Sodium ppm Na": float(round(r.gamma(2, 9))), "CEC/Sum of Cations me/100g": cec,
+              "%H Sat": float(round(max(0, (6.8 - s.ph) * 20 + r.normal(0, 4)))), "%K Sat": float(round(r.uniform(1, 8))),
+              "%Ca Sat": float(round(r.uniform(50, 80))), "%Mg Sat": float(round(r.uniform(8, 30))), "%Na Sat": float(round(r.uniform(0, 2))),
+              "Mehlich P-III ppm P": float(round(r.gamma(2, 22))), "% Sand": s.sand, "% Silt": s.silt, "% Clay": s.clay, "Texture": s.texture,
+              "Comments": None})
+    if not test and r.random() < 0.1:
+        d.update({"BpH": round(float(r.uniform(6.0, 6.9)), 1), "Zinc ppm Zn": round(float(r.gamma(2, 1)), 2), "Iron ppm Fe": round(float(r.gamma(2, 50)), 2),
+                  "Manganese ppm Mn": round(float(r.gamma(2, 60)), 2), "Copper ppm Cu": round(float(r.gamma(3, 0.4)), 2), "Boron ppm B": round(float(r.uniform(0, 0.5)), 1)})
+    for c in ("Date Received", "WDRF Buffer pH", "1:1 S Salts mmho/cm", "Nitrate-N ppm N", "lbs N/A", "Sodium ppm Na", "%H Sat"):
+        if r.random() < (0.02 if test else 0.12): d[c] = None
+    return d
+
+# %% ../../nbs/21_sim.files.ipynb #583cb807
 def soil_table(soil:pd.DataFrame,  # soil of the Env to write (`env_soil`)
                env:pd.DataFrame,   # environments (`environment_model`)
                test:bool,          # the 2022 layout (30 columns)
@@ -235,29 +301,7 @@ def soil_table(soil:pd.DataFrame,  # soil of the Env to write (`env_soil`)
     "The soil table (training: 36 columns, test: 30) of the Env in `soil`."
     cols = TEST_SOIL_COLUMNS if test else SOIL_COLUMNS
     e = env.set_index("Env"); rows = []
-    for _, s in soil.iterrows():
-        r = rng_for(seed, "soil_lab", s.Env); y = int(e.Year[s.Env]); sampled = e.planting_date[s.Env] - dt.timedelta(days=int(r.integers(20, 60)))
-        style = SOIL_DATE_STYLE.get(y, "mdY")
-        cec = round(float(np.clip(2 + 0.35 * s.clay + 2 * s.om + r.normal(0, 2), 2.5, 42)), 1)
-        d = {"Year": y, "Env": s.Env, "LabID": "Ward Laboratories Inc", "Date Received": format_date(sampled, style),
-             "Date Reported": format_date(sampled + dt.timedelta(days=int(r.integers(2, 6))), style), "E Depth": float(r.choice([8, 12, 12, 12, 6])),
-             "1:1 Soil pH": s.ph, "WDRF Buffer pH": round(float(np.clip(6.4 + 0.1 * s.ph + r.normal(0, 0.15), 6, 7.2)), 1),
-             "1:1 S Salts mmho/cm": round(float(r.uniform(0.06, 0.6)), 2), "Texture No": 2.0, "Organic Matter LOI %": s.om,
-             "Nitrate-N ppm N": round(float(r.gamma(3, 8)), 1)}
-        d["lbs N/A"] = float(round(d["Nitrate-N ppm N"] * 3.6))
-        d.update({"Potassium ppm K": float(round(r.gamma(3, 60))), "Sulfate-S ppm S": round(float(r.gamma(2, 6)), 1),
-                  "Calcium ppm Ca": float(round(cec * 140 * r.uniform(0.8, 1.1))), "Magnesium ppm Mg": float(round(cec * 20 * r.uniform(0.7, 1.2))),
-                  "Sodium ppm Na": float(round(r.gamma(2, 9))), "CEC/Sum of Cations me/100g": cec,
-                  "%H Sat": float(round(max(0, (6.8 - s.ph) * 20 + r.normal(0, 4)))), "%K Sat": float(round(r.uniform(1, 8))),
-                  "%Ca Sat": float(round(r.uniform(50, 80))), "%Mg Sat": float(round(r.uniform(8, 30))), "%Na Sat": float(round(r.uniform(0, 2))),
-                  "Mehlich P-III ppm P": float(round(r.gamma(2, 22))), "% Sand": s.sand, "% Silt": s.silt, "% Clay": s.clay, "Texture": s.texture,
-                  "Comments": None})
-        if not test and r.random() < 0.1:
-            d.update({"BpH": round(float(r.uniform(6.0, 6.9)), 1), "Zinc ppm Zn": round(float(r.gamma(2, 1)), 2), "Iron ppm Fe": round(float(r.gamma(2, 50)), 2),
-                      "Manganese ppm Mn": round(float(r.gamma(2, 60)), 2), "Copper ppm Cu": round(float(r.gamma(3, 0.4)), 2), "Boron ppm B": round(float(r.uniform(0, 0.5)), 1)})
-        for c in ("Date Received", "WDRF Buffer pH", "1:1 S Salts mmho/cm", "Nitrate-N ppm N", "lbs N/A", "Sodium ppm Na", "%H Sat"):
-            if r.random() < (0.02 if test else 0.12): d[c] = None
-        rows.append(d)
+    for _, s in soil.iterrows(): rows.append(_soil_row(s, e, test, seed))
     return pd.DataFrame(rows, columns=cols)
 
 SOIL_DATE_STYLE = {2015: "mdy", 2016: "mdY", 2017: "mdY", 2018: "mdY", 2019: "mdy", 2020: "mdy", 2021: "MDY", 2022: "mdY"}
@@ -275,7 +319,17 @@ def ec_table(env:pd.DataFrame, # environments with their standardised covariates
     out = pd.DataFrame(vals, columns=names); out.insert(0, "Env", env.Env.values)
     return out
 
-# %% ../../nbs/21_sim.files.ipynb #495521b1
+# %% ../../nbs/21_sim.files.ipynb #41c4fb7d
+def _vcf_samples(cfg, parents, hyb, idx):
+    "Parent rows `p1`, `p2` of the hybrids, which of them the VCF holds, the parent rows it holds (with `vcf_parents`) and the sample names."
+    crosses = hyb[hyb.kind != "commercial"]
+    p1 = crosses.Parent1.map(idx).values; p2 = crosses.Parent2.map(idx).values
+    in_vcf = crosses.vcf.values
+    prow = np.unique(np.r_[p1, p2]).astype(int) if cfg.vcf_parents else np.zeros(0, int)   # inbred parents, dosage 0 / 2
+    samples = crosses.Hybrid[in_vcf].tolist() + parents.name.iloc[prow].tolist()
+    return p1, p2, in_vcf, prow, samples
+
+# %% ../../nbs/21_sim.files.ipynb #59ab7b71
 def write_genotypes(path,               # the VCF to write
                     cfg:SimConfig,      # the simulation settings
                     snps:pd.DataFrame,  # the SNP map
@@ -287,11 +341,7 @@ def write_genotypes(path,               # the VCF to write
     "Stream the VCF of the genotyped hybrids (and, with `cfg.vcf_parents`, their parents) to `path`; return the dosages of all hybrids at SNPs `cols`."
     gs = GenomeSimulator(cfg, snps, parents, seed)
     idx = gs.index
-    crosses = hyb[hyb.kind != "commercial"]
-    p1 = crosses.Parent1.map(idx).values; p2 = crosses.Parent2.map(idx).values
-    in_vcf = crosses.vcf.values
-    prow = np.unique(np.r_[p1, p2]).astype(int) if cfg.vcf_parents else np.zeros(0, int)   # inbred parents, dosage 0 / 2
-    samples = crosses.Hybrid[in_vcf].tolist() + parents.name.iloc[prow].tolist()
+    p1, p2, in_vcf, prow, samples = _vcf_samples(cfg, parents, hyb, idx)
     qd = np.zeros((len(hyb), len(cols)), np.int8)
     rows = np.flatnonzero((hyb.kind != "commercial").values)
     n_chunks = -(-len(snps) // cfg.vcf_chunk)

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.special import ndtri
+from fastcore.basics import patch
 from ..core import HpmError, config_from_dict
 from ..data.environments import parse_env
+from .weather import daily_weather, flowering_covariates
 
 # %% auto #0
 __all__ = ['PRESETS', 'LOCATIONS', 'TESTER_NAMES', 'LINE_PREFIXES', 'PUBLIC_CHECKS', 'COMMERCIAL_CHECKS', 'CHROM_LENGTHS',
@@ -21,7 +23,7 @@ __all__ = ['PRESETS', 'LOCATIONS', 'TESTER_NAMES', 'LINE_PREFIXES', 'PUBLIC_CHEC
            'snp_map', 'GenomeSimulator', 'site_weather', 'texture_class', 'env_soil', 'environment_model', 'choose_qtl',
            'qtl_columns', 'genetic_model', 'field_trials']
 
-# %% ../../nbs/20_sim.truth.ipynb #8565ff62
+# %% ../../nbs/20_sim.truth.ipynb #02e7343f
 @dataclass
 class SimConfig:
     "Every knob of the simulator; `PRESETS` holds the named configurations."
@@ -79,24 +81,28 @@ class SimConfig:
     env_no_ec:float = 0.25            # share of Env without EC row
     vcf_chunk:int = 10_000            # SNPs generated and written per chunk
 
-    def __post_init__(self):
-        self.train_years = tuple(int(y) for y in self.train_years)
-        shares = [self.share_env, self.share_add, self.share_dom, self.share_epi, self.share_gxe, self.share_design, self.share_resid]
-        if any(s < 0 for s in shares) or abs(sum(shares) - 1) > 1e-6:
-            raise HpmError(f"variance shares must be >= 0 and sum to 1, got {sum(shares):.4f}")
-        if self.test_year in self.train_years: raise HpmError(f"test_year {self.test_year} is also a training year")
-        if not self.train_years: raise HpmError("train_years is empty")
-        if self.n_snps < 10 * self.n_chrom: raise HpmError(f"n_snps={self.n_snps} is too small for {self.n_chrom} chromosomes (need >= {10*self.n_chrom})")
-        n_qtl = self.n_qtl_add + self.n_qtl_dom + 2 * self.n_epi_pairs + self.n_qtl_gxe
-        if n_qtl > self.n_snps: raise HpmError(f"{n_qtl} QTL do not fit among {self.n_snps} SNPs")
-        if self.n_testers < 1 or self.hybrids_per_year < 4: raise HpmError("need at least 1 tester and 4 hybrids per year")
-        if not 1 <= self.n_chrom <= 10: raise HpmError(f"n_chrom must be 1..10 (maize), got {self.n_chrom}")
-        if self.envs_per_year < 1 or self.test_envs < 1: raise HpmError("need at least one Env per year")
+    def __post_init__(self): _check_sim_config(self)
 
-    @classmethod
-    def from_dict(cls, d:dict): return config_from_dict(cls, d)
+# %% ../../nbs/20_sim.truth.ipynb #2deaaea2
+def _check_sim_config(cfg:SimConfig): # the config being built
+    "Training years as a tuple of ints, then every setting checked; an HpmError names the setting."
+    cfg.train_years = tuple(int(y) for y in cfg.train_years)
+    shares = [cfg.share_env, cfg.share_add, cfg.share_dom, cfg.share_epi, cfg.share_gxe, cfg.share_design, cfg.share_resid]
+    if any(s < 0 for s in shares) or abs(sum(shares) - 1) > 1e-6:
+        raise HpmError(f"variance shares must be >= 0 and sum to 1, got {sum(shares):.4f}")
+    if cfg.test_year in cfg.train_years: raise HpmError(f"test_year {cfg.test_year} is also a training year")
+    if not cfg.train_years: raise HpmError("train_years is empty")
+    if cfg.n_snps < 10 * cfg.n_chrom: raise HpmError(f"n_snps={cfg.n_snps} is too small for {cfg.n_chrom} chromosomes (need >= {10*cfg.n_chrom})")
+    n_qtl = cfg.n_qtl_add + cfg.n_qtl_dom + 2 * cfg.n_epi_pairs + cfg.n_qtl_gxe
+    if n_qtl > cfg.n_snps: raise HpmError(f"{n_qtl} QTL do not fit among {cfg.n_snps} SNPs")
+    if cfg.n_testers < 1 or cfg.hybrids_per_year < 4: raise HpmError("need at least 1 tester and 4 hybrids per year")
+    if not 1 <= cfg.n_chrom <= 10: raise HpmError(f"n_chrom must be 1..10 (maize), got {cfg.n_chrom}")
+    if cfg.envs_per_year < 1 or cfg.test_envs < 1: raise HpmError("need at least one Env per year")
 
-# %% ../../nbs/20_sim.truth.ipynb #5adfb5a5
+@patch(cls_method=True)
+def from_dict(cls:SimConfig, d:dict): return config_from_dict(cls, d)
+
+# %% ../../nbs/20_sim.truth.ipynb #6eb00da1
 PRESETS = {
     "small": SimConfig(),
     "demo": SimConfig(train_years=tuple(range(2014, 2022)), envs_per_year=7, test_envs=8, n_locations=16,
@@ -118,6 +124,7 @@ PRESETS = {
                            share_epi=0.02, share_gxe=0.06, share_design=0.03, share_resid=0.20, n_checks=2),
 }
 
+# %% ../../nbs/20_sim.truth.ipynb #abca39bb
 def get_config(preset:str|SimConfig="small", # a name in `PRESETS` or a `SimConfig`
                **overrides):                  # fields of `SimConfig` to change
     "The `SimConfig` of `preset` with `overrides` applied."
@@ -156,7 +163,7 @@ LOCATIONS = pd.DataFrame([
     ("OKH1", "Stillwater", 36.12, -97.09), ("MSH1", "Starkville", 33.45, -88.79), ("ILH2", "Monmouth", 40.91, -90.64),
 ], columns=["code", "city", "lat", "lon"])
 
-# %% ../../nbs/20_sim.truth.ipynb #4e3d1e20
+# %% ../../nbs/20_sim.truth.ipynb #30ce813e
 def _split_codes(year, years):
     "The suffixed trials replacing one location in `year`: {base code: [trial codes]}."
     out = {}
@@ -166,6 +173,7 @@ def _split_codes(year, years):
     if year == tx_year: out["TXH1"] = ["TXH1-Early", "TXH1-Late"] + (["TXH1-Dry"] if year == 2018 else [])
     return out
 
+# %% ../../nbs/20_sim.truth.ipynb #dfa78480
 def trial_design(cfg:SimConfig, # the simulation settings
                  seed:int=0) -> pd.DataFrame: # random seed
     "One row per Env: Env, Year, Location (site code), Field_Location, is_test, with coordinates."
@@ -205,47 +213,49 @@ def _tester_names(n):
     extra = [f"LH{300+i}" for i in range(max(0, n - len(TESTER_NAMES)))]
     return (TESTER_NAMES + extra)[:n]
 
-# %% ../../nbs/20_sim.truth.ipynb #6430c892
-def make_pedigree(cfg:SimConfig, # the simulation settings
-                  seed:int=0) -> tuple[pd.DataFrame, pd.DataFrame]: # random seed
-    "Inbred parents (name, group) and hybrids (Hybrid, Parent1, Parent2, years, train, test, vcf)."
-    rng = rng_for(seed, "pedigree")
-    years = sorted(cfg.train_years)
-    testers = _tester_names(cfg.n_testers)
+# %% ../../nbs/20_sim.truth.ipynb #1aca18d7
+def _add_hybrid(hybrids, p1, p2, year, kind="cross"):
+    "Record the cross `p1`/`p2` as grown in `year` in `hybrids` (a hybrid keeps the kind it was first added with)."
+    h = hybrids.setdefault(f"{p1}/{p2}", dict(Hybrid=f"{p1}/{p2}", Parent1=p1, Parent2=p2, years=[], kind=kind))
+    if year not in h["years"]: h["years"].append(year)
+
+def _new_line(lines, counter, c):
+    "Name a new group-1 inbred line of cohort `c` (prefix of the cohort's program, counted in `counter`) and add it to `lines`."
+    prefix = LINE_PREFIXES[c % len(LINE_PREFIXES)]
+    counter[prefix] = counter.get(prefix, 0) + 1
+    name = f"{prefix}_{counter[prefix]:04d}"; lines.setdefault(name, 1); return name
+
+# %% ../../nbs/20_sim.truth.ipynb #b83645df
+def _training_crosses(cfg, rng, years, testers, checks, lines, hybrids, counter):
+    "Add the checks and the crosses of each training year: repeats from the cohort's previous year, then new lines x the year's testers."
     cohort = {y: (y - 2014) // 2 for y in years}
-    lines, hybrids = {}, {}                                 # name -> group; hybrid -> dict
-    def add_line(name, group=1): lines.setdefault(name, group)
-    def add_hybrid(p1, p2, year, kind="cross"):
-        h = hybrids.setdefault(f"{p1}/{p2}", dict(Hybrid=f"{p1}/{p2}", Parent1=p1, Parent2=p2, years=[], kind=kind))
-        if year not in h["years"]: h["years"].append(year)
-    for t in testers: add_line(t, 2)
-    checks = PUBLIC_CHECKS[:min(len(PUBLIC_CHECKS), max(2, cfg.hybrids_per_year // 20))]
-    for p1, p2 in checks: add_line(p1, 1); add_line(p2, 2)
-    counter = {}
-    def new_line(c):
-        prefix = LINE_PREFIXES[c % len(LINE_PREFIXES)]
-        counter[prefix] = counter.get(prefix, 0) + 1
-        name = f"{prefix}_{counter[prefix]:04d}"; add_line(name, 1); return name
     prev = {}
     for y in years:
         c = cohort[y]
         yt = [testers[(c * cfg.testers_per_year + k) % len(testers)] for k in range(min(cfg.testers_per_year, len(testers)))]
-        for p1, p2 in checks: add_hybrid(p1, p2, y, "check")
+        for p1, p2 in checks: _add_hybrid(hybrids, p1, p2, y, "check")
         n = cfg.hybrids_per_year - len(checks)
         keep = prev.get(c, [])
         keep = list(rng.choice(keep, size=min(len(keep), int(round(cfg.repeat_share * n))), replace=False)) if keep else []
         n_new, cpl = n - len(keep), max(1, min(cfg.crosses_per_line, len(yt)))
-        new = [(line, yt[(i * cpl + j) % len(yt)]) for i in range(-(-n_new // cpl)) for line in [new_line(c)] for j in range(cpl)]
+        new = [(line, yt[(i * cpl + j) % len(yt)]) for i in range(-(-n_new // cpl)) for line in [_new_line(lines, counter, c)] for j in range(cpl)]
         crosses = list(keep) + new[:n_new]
-        for p1, p2 in crosses: add_hybrid(p1, p2, y)
+        for p1, p2 in crosses: _add_hybrid(hybrids, p1, p2, y)
         prev[c] = [(p1, p2) for p1, p2 in crosses]
-    # test year: new lines x testers used in training, plus old hybrids
+
+# %% ../../nbs/20_sim.truth.ipynb #494b9641
+def _test_crosses(cfg, rng, checks, lines, hybrids, counter):
+    "Add the test year's hybrids: the checks, old crosses and new lines x testers used in training."
     ty, used = cfg.test_year, sorted({h["Parent2"] for h in hybrids.values() if h["kind"] == "cross"})
     n_new = int(round(cfg.test_new_share * cfg.n_test_hybrids))
     old = sorted(h for h, v in hybrids.items() if v["kind"] == "cross")
     old = [(hybrids[h]["Parent1"], hybrids[h]["Parent2"]) for h in rng.choice(old, size=min(len(old), cfg.n_test_hybrids - n_new - len(checks)), replace=False)]
-    for p1, p2 in checks + old: add_hybrid(p1, p2, ty, "check" if (p1, p2) in checks else "cross")
-    for k in range(n_new): add_hybrid(new_line((ty - 2014) // 2), used[k % len(used)], ty)
+    for p1, p2 in checks + old: _add_hybrid(hybrids, p1, p2, ty, "check" if (p1, p2) in checks else "cross")
+    for k in range(n_new): _add_hybrid(hybrids, _new_line(lines, counter, (ty - 2014) // 2), used[k % len(used)], ty)
+
+def _hybrid_table(cfg, rng, hybrids, years):
+    "The hybrids with their train / test / vcf flags, then the commercial checks (never genotyped, grown every training year)."
+    ty = cfg.test_year
     hyb = pd.DataFrame(list(hybrids.values()))
     hyb["train"] = hyb.years.map(lambda ys: any(y != ty for y in ys))
     hyb["test"] = hyb.years.map(lambda ys: ty in ys)
@@ -254,11 +264,27 @@ def make_pedigree(cfg:SimConfig, # the simulation settings
     com = pd.DataFrame(dict(Hybrid=[COMMERCIAL_CHECKS[i % len(COMMERCIAL_CHECKS)] + ("" if i < len(COMMERCIAL_CHECKS) else f"-{i}")
                                     for i in range(cfg.n_checks)], Parent1=None, Parent2=None, kind="commercial", train=True, test=False, vcf=False))
     com["years"] = [list(years) for _ in range(len(com))]
-    hyb = pd.concat([hyb, com], ignore_index=True)
+    return pd.concat([hyb, com], ignore_index=True)
+
+# %% ../../nbs/20_sim.truth.ipynb #95807c38
+def make_pedigree(cfg:SimConfig, # the simulation settings
+                  seed:int=0) -> tuple[pd.DataFrame, pd.DataFrame]: # random seed
+    "Inbred parents (name, group) and hybrids (Hybrid, Parent1, Parent2, years, train, test, vcf)."
+    rng = rng_for(seed, "pedigree")
+    years = sorted(cfg.train_years)
+    testers = _tester_names(cfg.n_testers)
+    lines, hybrids, counter = {}, {}, {}                    # name -> group; hybrid -> dict; line prefix -> lines named
+    for t in testers: lines.setdefault(t, 2)
+    checks = PUBLIC_CHECKS[:min(len(PUBLIC_CHECKS), max(2, cfg.hybrids_per_year // 20))]
+    for p1, p2 in checks: lines.setdefault(p1, 1); lines.setdefault(p2, 2)
+    _training_crosses(cfg, rng, years, testers, checks, lines, hybrids, counter)
+    # test year: new lines x testers used in training, plus old hybrids
+    _test_crosses(cfg, rng, checks, lines, hybrids, counter)
+    hyb = _hybrid_table(cfg, rng, hybrids, years)
     parents = pd.DataFrame(dict(name=list(lines), group=list(lines.values())))
     return parents, hyb
 
-# %% ../../nbs/20_sim.truth.ipynb #1f5cf2f5
+# %% ../../nbs/20_sim.truth.ipynb #50a2fbf4
 CHROM_LENGTHS = [308452471, 243675191, 238017767, 250330460, 226353449, 181357234, 185808916, 182411202, 163004744, 152435371]
 CM_PER_MB = 0.7
 
@@ -272,6 +298,7 @@ def _ushape_sample(rng, n):
         out = np.concatenate([out, x[keep]])
     return out[:n]
 
+# %% ../../nbs/20_sim.truth.ipynb #8d187581
 def snp_map(cfg:SimConfig, # the simulation settings (n_snps, n_chrom)
             seed:int=0) -> pd.DataFrame: # random seed
     "The SNPs: snp_id, chrom, pos, cm (genetic position), ref, alt; sorted by chromosome and position."
@@ -292,7 +319,7 @@ def snp_map(cfg:SimConfig, # the simulation settings (n_snps, n_chrom)
     snps["ref"], snps["alt"] = bases[ref], bases[alt]
     return snps
 
-# %% ../../nbs/20_sim.truth.ipynb #a7707842
+# %% ../../nbs/20_sim.truth.ipynb #f976360f
 class GenomeSimulator:
     "Chunked genotypes of inbred parents and their hybrids under the founder-mosaic model."
     def __init__(self, cfg:SimConfig,  # the simulation settings
@@ -305,70 +332,74 @@ class GenomeSimulator:
         self.n_parents = len(parents)
         self._z = {}
 
-    def chunks(self):
-        "Yield (start, stop, alleles) with alleles uint8 (n_parents, stop - start): 1 = ALT."
-        cfg, snps = self.cfg, self.snps
-        state, self._z = {g: None for g in self.groups}, {}
-        prev_cm, prev_chrom = None, None
-        for start in range(0, len(snps), cfg.vcf_chunk):
-            stop = min(start + cfg.vcf_chunk, len(snps)); m = stop - start
-            rng = rng_for(self.seed, "genome", start)
-            cm, chrom = snps.cm.values[start:stop], snps.chrom.values[start:stop]
-            d = np.diff(np.concatenate([[prev_cm if prev_cm is not None else 0.0], cm]))
-            new_chrom = chrom != np.concatenate([[prev_chrom if prev_chrom is not None else -1], chrom[:-1]])
-            p_switch = np.where(new_chrom, 1.0, -np.expm1(-np.maximum(d, 0) / cfg.segment_cm))
-            p0 = np.clip(rng.beta(0.6, 0.6, m), 0.02, 0.98)
-            a = (1 - cfg.fst) / cfg.fst
-            alleles = np.empty((self.n_parents, m), np.uint8)
-            rho = np.where(new_chrom, 0.0, np.exp(-np.maximum(d, 0) / cfg.founder_ld_cm))
-            for g, rows in self.groups.items():
-                pg = np.clip(rng.beta(p0 * a, (1 - p0) * a), 1e-3, 1 - 1e-3)
-                lat = self._latent(rng, rho, g)
-                founders = (lat < ndtri(pg)).astype(np.uint8)          # (F, m): 1 = ALT
-                switch = rng.random((len(rows), m), dtype=np.float32) < p_switch.astype(np.float32)
-                seg = np.cumsum(switch, axis=1, dtype=np.int16 if m < 32000 else np.int32)   # (lines, m): segment number
-                n_seg = int(seg[:, -1].max()) + 1
-                draws = rng.integers(0, cfg.n_founders, (len(rows), n_seg), dtype=np.int32)  # founder of each segment
-                if state[g] is not None: draws[:, 0] = state[g]
-                fidx = np.take(draws.ravel(), seg + (np.arange(len(rows), dtype=np.int32) * n_seg)[:, None])
-                state[g] = fidx[:, -1].copy()
-                # allele of founder fidx at SNP j = founders[fidx, j], read from the flat (m, F) table
-                alleles[rows] = np.take(founders.T.ravel(), fidx + (np.arange(m, dtype=np.int32) * cfg.n_founders)[None, :])
-                del seg, switch, fidx
-            alleles ^= (rng.random(alleles.shape, dtype=np.float32) < 0.002).view(np.uint8)  # mutations, residual heterogeneity
-            prev_cm, prev_chrom = cm[-1], chrom[-1]
-            yield start, stop, alleles
+# %% ../../nbs/20_sim.truth.ipynb #be4c579f
+@patch
+def _latent(self:GenomeSimulator, rng, rho, g):
+    "Founder latent Gaussian AR(1) along the SNPs (correlation `rho` with the previous SNP), state kept per group."
+    F, m = self.cfg.n_founders, len(rho)
+    eps = rng.normal(0, 1, (m, F)); out = np.empty((m, F))
+    z = self._z.get(g, np.zeros(F)); sd = np.sqrt(1 - rho ** 2)
+    for j in range(m):
+        z = rho[j] * z + sd[j] * eps[j]; out[j] = z
+    self._z[g] = z
+    return out.T
 
-    def _latent(self, rng, rho, g):
-        "Founder latent Gaussian AR(1) along the SNPs (correlation `rho` with the previous SNP), state kept per group."
-        F, m = self.cfg.n_founders, len(rho)
-        eps = rng.normal(0, 1, (m, F)); out = np.empty((m, F))
-        z = self._z.get(g, np.zeros(F)); sd = np.sqrt(1 - rho ** 2)
-        for j in range(m):
-            z = rho[j] * z + sd[j] * eps[j]; out[j] = z
-        self._z[g] = z
-        return out.T
+@patch
+def _founders(self:GenomeSimulator, rng, p0, rho, g):
+    "Founder haplotypes (F, m) of group `g`, 1 = ALT: group frequencies drawn around `p0` (divergence `fst`), LD from `_latent`."
+    a = (1 - self.cfg.fst) / self.cfg.fst
+    pg = np.clip(rng.beta(p0 * a, (1 - p0) * a), 1e-3, 1 - 1e-3)
+    lat = self._latent(rng, rho, g)
+    return (lat < ndtri(pg)).astype(np.uint8)          # (F, m): 1 = ALT
 
-    def hybrid_dosage(self, alleles:np.ndarray, # (n_parents, n_snps) alleles of a chunk
-                      p1:np.ndarray,      # row of parent 1 of each hybrid
-                      p2:np.ndarray) -> np.ndarray: # row of parent 2 of each hybrid
-        "Dosage int8 (n_hybrids, n_snps) of hybrids with parent indices `p1`, `p2` (-1 = no parent: all 0)."
-        return (alleles[p1].astype(np.int8) + alleles[p2].astype(np.int8))
+@patch
+def _mosaic(self:GenomeSimulator, rng, n_lines, p_switch, start):
+    "Founder of each of `n_lines` lines at each SNP (lines, m): a new segment starts with probability `p_switch`; `start`: the founders at the end of the previous chunk."
+    m = len(p_switch)
+    switch = rng.random((n_lines, m), dtype=np.float32) < p_switch.astype(np.float32)
+    seg = np.cumsum(switch, axis=1, dtype=np.int16 if m < 32000 else np.int32)   # (lines, m): segment number
+    n_seg = int(seg[:, -1].max()) + 1
+    draws = rng.integers(0, self.cfg.n_founders, (n_lines, n_seg), dtype=np.int32)  # founder of each segment
+    if start is not None: draws[:, 0] = start
+    return np.take(draws.ravel(), seg + (np.arange(n_lines, dtype=np.int32) * n_seg)[:, None])
+
+# %% ../../nbs/20_sim.truth.ipynb #3015aa6e
+@patch
+def chunks(self:GenomeSimulator):
+    "Yield (start, stop, alleles) with alleles uint8 (n_parents, stop - start): 1 = ALT."
+    cfg, snps = self.cfg, self.snps
+    state, self._z = {g: None for g in self.groups}, {}
+    prev_cm, prev_chrom = None, None
+    for start in range(0, len(snps), cfg.vcf_chunk):
+        stop = min(start + cfg.vcf_chunk, len(snps)); m = stop - start
+        rng = rng_for(self.seed, "genome", start)
+        cm, chrom = snps.cm.values[start:stop], snps.chrom.values[start:stop]
+        d = np.diff(np.concatenate([[prev_cm if prev_cm is not None else 0.0], cm]))
+        new_chrom = chrom != np.concatenate([[prev_chrom if prev_chrom is not None else -1], chrom[:-1]])
+        p_switch = np.where(new_chrom, 1.0, -np.expm1(-np.maximum(d, 0) / cfg.segment_cm))
+        p0 = np.clip(rng.beta(0.6, 0.6, m), 0.02, 0.98)
+        alleles = np.empty((self.n_parents, m), np.uint8)
+        rho = np.where(new_chrom, 0.0, np.exp(-np.maximum(d, 0) / cfg.founder_ld_cm))
+        for g, rows in self.groups.items():
+            founders = self._founders(rng, p0, rho, g)                # (F, m): 1 = ALT
+            fidx = self._mosaic(rng, len(rows), p_switch, state[g])   # (lines, m): founder of each line at each SNP
+            state[g] = fidx[:, -1].copy()
+            # allele of founder fidx at SNP j = founders[fidx, j], read from the flat (m, F) table
+            alleles[rows] = np.take(founders.T.ravel(), fidx + (np.arange(m, dtype=np.int32) * cfg.n_founders)[None, :])
+            del fidx
+        alleles ^= (rng.random(alleles.shape, dtype=np.float32) < 0.002).view(np.uint8)  # mutations, residual heterogeneity
+        prev_cm, prev_chrom = cm[-1], chrom[-1]
+        yield start, stop, alleles
+
+# %% ../../nbs/20_sim.truth.ipynb #619c4fa2
+@patch
+def hybrid_dosage(self:GenomeSimulator, alleles:np.ndarray, # (n_parents, n_snps) alleles of a chunk
+                  p1:np.ndarray,      # row of parent 1 of each hybrid
+                  p2:np.ndarray) -> np.ndarray: # row of parent 2 of each hybrid
+    "Dosage int8 (n_hybrids, n_snps) of hybrids with parent indices `p1`, `p2` (-1 = no parent: all 0)."
+    return (alleles[p1].astype(np.int8) + alleles[p2].astype(np.int8))
 
 # %% ../../nbs/20_sim.truth.ipynb #700844fc
-def _ar1(rng, shape, phi, sd):
-    "AR(1) series along the last axis with stationary standard deviation `sd`."
-    eps = rng.normal(0, sd * math.sqrt(1 - phi ** 2), shape)
-    out = np.empty(shape); out[..., 0] = rng.normal(0, sd, shape[:-1])
-    for t in range(1, shape[-1]): out[..., t] = phi * out[..., t - 1] + eps[..., t]
-    return out
-
-def _extraterrestrial(lat, doy):
-    "FAO-56 extraterrestrial radiation Ra, MJ/m2/day (lat in degrees, arrays broadcast)."
-    phi = np.radians(lat); dr = 1 + 0.033 * np.cos(2 * np.pi * doy / 365); delta = 0.409 * np.sin(2 * np.pi * doy / 365 - 1.39)
-    ws = np.arccos(np.clip(-np.tan(phi) * np.tan(delta), -1, 1))
-    return 24 * 60 / np.pi * 0.082 * dr * (ws * np.sin(phi) * np.sin(delta) + np.cos(phi) * np.cos(delta) * np.sin(ws))
-
 def site_weather(sites:pd.DataFrame, # one row per location-year: Location, Year, lat, lon, sand (%)
                  seed:int=0) -> dict:
     "Daily weather per site-year: {(Location, Year): DataFrame(Date, 16 variables)} over the calendar year."
@@ -376,51 +407,7 @@ def site_weather(sites:pd.DataFrame, # one row per location-year: Location, Year
     for (loc, year), s in sites.groupby(["Location", "Year"], sort=True):
         s = s.iloc[0]
         rng = rng_for(seed, "weather", loc, year)
-        dates = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="D"); D = len(dates)
-        doy = np.arange(1, D + 1)
-        lat, lon = float(s.lat), float(s.lon)
-        maritime, west = lon > -20, lon < -98
-        elev = 100 + 8 * max(-lon - 80, 0) ** 1.5
-        t_ann = 9.0 if maritime else 20.5 - 0.95 * (lat - 30.5) - 3.0 * elev / 1000
-        amp = 8.0 if maritime else 9 + 0.5 * (lat - 30)
-        summer = np.exp(-0.5 * ((doy - 200) / 30) ** 2)
-        heat_anom, dry_anom = rng.normal(0, 1.4), rng.normal(0, 1.0)
-        t2m = t_ann - amp * np.cos(2 * np.pi * (doy - 15) / 365.25) + _ar1(rng, (D,), 0.75, 2.8) * (1 + 0.3 * np.cos(2 * np.pi * (doy - 15) / 365.25)) + heat_anom * 2.2 * summer
-        pw = 0.30 + 0.06 * np.sin(2 * np.pi * (doy - 80) / 365) - (0.08 if west else 0)
-        pw = np.clip(pw * np.exp(-0.45 * dry_anom * np.exp(-0.5 * ((doy - 190) / 40) ** 2)), 0.03, 0.8)
-        from scipy.special import ndtr
-        wet = ndtr(_ar1(rng, (D,), 0.5, 1.0)) < pw
-        rain = np.where(wet, rng.gamma(0.75, 10.5, D) * (1 + 0.3 * summer), 0.0)
-        dtr = np.clip(12 - 5 * wet + rng.normal(0, 1.5, D) + (2 if west else 0), 3, 22)
-        tmax, tmin = t2m + dtr / 2, t2m - dtr / 2
-        ra = _extraterrestrial(lat, doy)
-        cloud = np.clip(0.25 + 0.45 * wet + _ar1(rng, (D,), 0.5, 0.12), 0, 0.95)
-        sw = ra * 0.75 * (1 - 0.65 * cloud)
-        et0 = np.maximum(0.0023 * ra / 2.45 * (t2m + 17.8) * np.sqrt(dtr), 0)
-        cap = 180 * (1 - 0.6 * (float(s.sand) - 40) / 100)
-        top, root = np.empty(D), np.empty(D); w1, w2 = 15.0, 0.7 * cap
-        for t in range(D):
-            w1 = min(max(w1 + rain[t] - 0.8 * et0[t], 0), 25)
-            w2 = min(max(w2 + 0.8 * rain[t] - et0[t] * min(1, w2 / (0.5 * cap)), 0), cap)
-            top[t], root[t] = w1, w2
-        gtop, groot = 0.15 + 0.8 * top / 25, 0.2 + 0.75 * root / cap
-        gprof = pd.Series(groot).ewm(alpha=0.04).mean().values + 0.02
-        rh = np.clip(72 + 14 * wet + 12 * (gtop - 0.5) - 0.6 * (t2m - (t_ann - amp * np.cos(2 * np.pi * (doy - 15) / 365.25)))
-                     + _ar1(rng, (D,), 0.6, 6) - (14 if west else 0), 20, 100)
-        gam = np.log(rh / 100) + 17.62 * t2m / (243.12 + t2m)
-        tdew = 243.12 * gam / (17.62 - gam)
-        ps = 101.325 * np.exp(-elev / 8434) + _ar1(rng, (D,), 0.8, 0.6)
-        e = 6.112 * np.exp(17.62 * tdew / (243.12 + tdew))
-        qv = 1000 * 0.622 * e / (ps * 10 - 0.378 * e)
-        twet = (t2m * np.arctan(0.151977 * np.sqrt(rh + 8.313659)) + np.arctan(t2m + rh) - np.arctan(rh - 1.676331)
-                + 0.00391838 * rh ** 1.5 * np.arctan(0.023101 * rh) - 4.686035)
-        ws = np.clip((3.0 + 0.8 * np.cos(2 * np.pi * (doy - 80) / 365)) * np.exp(_ar1(rng, (D,), 0.6, 0.35)), 0.05, None)
-        dni = np.clip(sw * (1.7 * (1 - cloud) - 0.25), 0.2, None)
-        par = sw * 3.05 * np.exp(rng.normal(0, 0.03, D))
-        vals = dict(T2M=t2m, T2M_MAX=tmax, T2M_MIN=tmin, T2MDEW=tdew, T2MWET=twet, QV2M=qv, RH2M=rh, PRECTOTCORR=rain, PS=ps,
-                    WS2M=ws, ALLSKY_SFC_SW_DWN=sw, ALLSKY_SFC_SW_DNI=dni, ALLSKY_SFC_PAR_TOT=par, GWETTOP=gtop, GWETROOT=groot, GWETPROF=gprof)
-        df = pd.DataFrame({"Date": dates, **{k: np.round(v, 2) for k, v in vals.items()}})
-        out[(loc, int(year))] = df
+        out[(loc, int(year))] = daily_weather(rng, year, float(s.lat), float(s.lon), float(s.sand))
     return out
 
 # %% ../../nbs/20_sim.truth.ipynb #f0a7687c
@@ -450,12 +437,27 @@ def env_soil(envs:pd.DataFrame, # trials (`trial_design`)
                          ph=round(float(np.clip(ph0 + r.normal(0, 0.15), 5.3, 8.4)), 1), texture=texture_class(sand, clay)))
     return pd.DataFrame(rows)
 
-# %% ../../nbs/20_sim.truth.ipynb #3e89e8e0
+# %% ../../nbs/20_sim.truth.ipynb #528846be
 GXE_COVARIATES = ["heat", "drought", "rain"]
 _PLANT_SHIFT = {"-Early": -25, "-Late": 25, "-Dry": 0, "_1": 0, "_2": 20, "a": 0, "b": 10, "c": 20}
 
-def _window(x, lo, hi): return x[max(lo, 0):max(min(hi, len(x)), 1)]
+def _env_effects(cfg, env, seed):
+    "Add to `env` the covariate, location and trial effects, scaled to their shares of the environment variance, and the true mean."
+    z = lambda v: (v - v.mean()) / (v.std(ddof=0) + 1e-12)
+    for c in GXE_COVARIATES + ["om", "sand"]: env[f"z_{c}"] = z(env[c].astype(float))
+    cov = -0.8 * env.z_heat - 1.0 * env.z_drought + 0.4 * env.z_rain + 0.3 * env.z_om - 0.25 * env.z_sand * env.z_drought
+    var_env = cfg.share_env * cfg.var_total
+    rng = rng_for(seed, "env_effects")
+    locs = sorted(env.Location.unique()); lam = dict(zip(locs, rng.normal(0, 1, len(locs))))
+    loc_eff, resid = env.Location.map(lam).astype(float), pd.Series(rng.normal(0, 1, len(env)))
+    scale = lambda v, share: (v - v.mean()) / (v.std(ddof=0) + 1e-12) * math.sqrt(share * var_env)
+    env["covariate_effect"] = scale(cov, cfg.env_cov_share)
+    env["location_effect"] = scale(loc_eff, cfg.env_loc_share)
+    env["trial_effect"] = scale(resid, max(0.0, 1 - cfg.env_cov_share - cfg.env_loc_share))
+    env["env_mean"] = cfg.mean_yield + env.covariate_effect + env.location_effect + env.trial_effect
+    return env
 
+# %% ../../nbs/20_sim.truth.ipynb #7ebb94bf
 def environment_model(cfg:SimConfig,      # the simulation settings
                       envs:pd.DataFrame,  # trials (`trial_design`)
                       weather:dict,       # daily weather per (Location, Year) (`site_weather`)
@@ -470,31 +472,12 @@ def environment_model(cfg:SimConfig,      # the simulation settings
         shift = next((v for k, v in _PLANT_SHIFT.items() if fl != e.Location and fl.endswith(k)), 0)
         base = rng_for(seed, "planting", e.Location, e.Year).normal(0, 7)
         pdoy = int(np.clip(round(122 + 3 * (min(e.lat, 47) - 40) + base + shift), 55, 165))
-        tmax, tmin = w.T2M_MAX.values, w.T2M_MIN.values
-        gdd = np.clip((np.minimum(tmax, 30) + np.maximum(tmin, 10)) / 2 - 10, 0, None)
-        cum = np.cumsum(gdd[pdoy - 1:])
-        flw = int(np.clip(np.searchsorted(cum, 780) + 1, 45, 95))
-        f = pdoy - 1 + flw
-        heat = float(np.clip(_window(tmax, f - 15, f + 15) - 32, 0, None).sum())
-        drought = float(1 - _window(w.GWETROOT.values, f - 20, f + 20).mean())
-        rain = float(_window(w.PRECTOTCORR.values, pdoy - 1, pdoy - 1 + 120).sum())
+        flw, heat, drought, rain = flowering_covariates(w, pdoy)
         planting = dt.date(int(e.Year), 1, 1) + dt.timedelta(days=pdoy - 1)
         harvest = planting + dt.timedelta(days=int(np.clip(flw + 65 + r.normal(0, 8), 100, 330 - pdoy)))
         rows.append(dict(Env=e.Env, planting_date=planting, flowering_dap=flw, harvest_date=harvest, heat=heat, drought=drought, rain=rain))
     env = envs[["Env", "Year", "Location", "Field_Location", "is_test"]].merge(pd.DataFrame(rows), on="Env").merge(soil[["Env", "om", "sand"]], on="Env")
-    z = lambda v: (v - v.mean()) / (v.std(ddof=0) + 1e-12)
-    for c in GXE_COVARIATES + ["om", "sand"]: env[f"z_{c}"] = z(env[c].astype(float))
-    cov = -0.8 * env.z_heat - 1.0 * env.z_drought + 0.4 * env.z_rain + 0.3 * env.z_om - 0.25 * env.z_sand * env.z_drought
-    var_env = cfg.share_env * cfg.var_total
-    rng = rng_for(seed, "env_effects")
-    locs = sorted(env.Location.unique()); lam = dict(zip(locs, rng.normal(0, 1, len(locs))))
-    loc_eff, resid = env.Location.map(lam).astype(float), pd.Series(rng.normal(0, 1, len(env)))
-    scale = lambda v, share: (v - v.mean()) / (v.std(ddof=0) + 1e-12) * math.sqrt(share * var_env)
-    env["covariate_effect"] = scale(cov, cfg.env_cov_share)
-    env["location_effect"] = scale(loc_eff, cfg.env_loc_share)
-    env["trial_effect"] = scale(resid, max(0.0, 1 - cfg.env_cov_share - cfg.env_loc_share))
-    env["env_mean"] = cfg.mean_yield + env.covariate_effect + env.location_effect + env.trial_effect
-    return env
+    return _env_effects(cfg, env, seed)
 
 # %% ../../nbs/20_sim.truth.ipynb #a109a55b
 def choose_qtl(cfg:SimConfig,      # the simulation settings (numbers of QTL)
@@ -521,15 +504,9 @@ def qtl_columns(qtl:pd.DataFrame) -> np.ndarray: # the QTL table (`choose_qtl`)
     "Sorted SNP indices whose dosages the genetic model needs."
     return np.unique(np.concatenate([qtl.snp.values, qtl.pair.dropna().astype(int).values]))
 
-# %% ../../nbs/20_sim.truth.ipynb #28d09e43
-def genetic_model(cfg:SimConfig,      # the simulation settings (variance shares)
-                  hyb:pd.DataFrame,   # hybrids (`make_pedigree`)
-                  qtl:pd.DataFrame,   # QTL and effects (`choose_qtl`)
-                  cols:np.ndarray,    # SNP indices of the columns of `dosage`
-                  dosage:np.ndarray,  # (n_hybrids, len(cols)) true dosages 0/1/2
-                  env:pd.DataFrame,   # environments with their covariates (`environment_model`)
-                  seed:int=0) -> pd.DataFrame: # random seed
-    "True additive, dominance, epistatic values and G×E sensitivities per hybrid (dosage: hybrids × `cols`)."
+# %% ../../nbs/20_sim.truth.ipynb #01a5e625
+def _qtl_values(qtl, cols, dosage):
+    "Raw additive, dominance and epistatic values and G×E slopes (hybrids × covariates) from the QTL dosages."
     pos = {c: i for i, c in enumerate(cols)}
     x = dosage.astype(float) - 1
     col = lambda s: x[:, [pos[v] for v in s]]
@@ -538,6 +515,18 @@ def genetic_model(cfg:SimConfig,      # the simulation settings (variance shares
     dom = (col(q["dom"].snp) == 0).astype(float) @ q["dom"].effect.values
     epi = (col(q["epi"].snp) * col(q["epi"].pair.astype(int))) @ q["epi"].effect.values
     u = col(q["gxe"].snp) @ q["gxe"][[f"b_{c}" for c in GXE_COVARIATES]].values
+    return add, dom, epi, u
+
+# %% ../../nbs/20_sim.truth.ipynb #63c3b639
+def genetic_model(cfg:SimConfig,      # the simulation settings (variance shares)
+                  hyb:pd.DataFrame,   # hybrids (`make_pedigree`)
+                  qtl:pd.DataFrame,   # QTL and effects (`choose_qtl`)
+                  cols:np.ndarray,    # SNP indices of the columns of `dosage`
+                  dosage:np.ndarray,  # (n_hybrids, len(cols)) true dosages 0/1/2
+                  env:pd.DataFrame,   # environments with their covariates (`environment_model`)
+                  seed:int=0) -> pd.DataFrame: # random seed
+    "True additive, dominance, epistatic values and G×E sensitivities per hybrid (dosage: hybrids × `cols`)."
+    add, dom, epi, u = _qtl_values(qtl, cols, dosage)
     geno = (hyb.kind != "commercial").values
     V = cfg.var_total
     def scale(v, share):
@@ -558,15 +547,26 @@ def genetic_model(cfg:SimConfig,      # the simulation settings (variance shares
     for i, c in enumerate(GXE_COVARIATES): out[f"gxe_{c}"] = np.where(geno, u[:, i] * k, 0.0)
     return out
 
-# %% ../../nbs/20_sim.truth.ipynb #b0d2cb90
-def _experiment(year, tester):
-    if year <= 2015: return "G2F_2014_15"
-    if year <= 2017: return "G2F_2016_17"
-    if year == 2018: return f"G2F_2018_19_{tester}"
-    if year == 2019: return f"G2F_{tester}"
-    if year <= 2021: return f"G2F_2020_21_{tester}"
-    return f"G2F_{year}_{tester}"
+# %% ../../nbs/20_sim.truth.ipynb #516a2248
+def _trial_hybrids(cfg, r, pool, com, is_test):
+    "The hybrids of one trial: a share of the year's `pool`, plus up to three commercial checks `com` in training trials."
+    keep = r.random(len(pool)) < (cfg.test_hybrid_share if is_test else cfg.env_hybrid_share)
+    hybs = [h for h, k in zip(pool, keep) if k] or pool
+    if not is_test and com: hybs = hybs + list(r.choice(com, size=min(len(com), 3), replace=False))
+    return hybs
 
+def _trial_layout(cfg, r, hybs, sd_rep, sd_blk):
+    "Plots of one trial: `hybs` randomised in each of `n_reps` replicates of incomplete blocks, with replicate and block effects."
+    n = len(hybs); reps = []
+    for rep in range(1, cfg.n_reps + 1):
+        order = r.permutation(n)
+        block = np.arange(n) // cfg.block_size + 1
+        nb = int(block.max())
+        reps.append(pd.DataFrame(dict(Hybrid=np.array(hybs, dtype=object)[order], Replicate=rep, Block=block,
+                                      rep_effect=r.normal(0, sd_rep), block_effect=r.normal(0, sd_blk, nb)[block - 1])))
+    return pd.concat(reps, ignore_index=True)
+
+# %% ../../nbs/20_sim.truth.ipynb #19a260c2
 def field_trials(cfg:SimConfig,     # the simulation settings
                  env:pd.DataFrame,  # environments (`environment_model`)
                  gen:pd.DataFrame,  # genetic values (`genetic_model`)
@@ -581,18 +581,8 @@ def field_trials(cfg:SimConfig,     # the simulation settings
         pools[int(y)] = gen.Hybrid[(gen.kind != "commercial") & gen.years.map(lambda ys: y in ys)].tolist()
     for e in env.itertuples():
         r = rng_for(seed, "plots", e.Env)
-        pool = pools[int(e.Year)]
-        keep = r.random(len(pool)) < (cfg.test_hybrid_share if e.is_test else cfg.env_hybrid_share)
-        hybs = [h for h, k in zip(pool, keep) if k] or pool
-        if not e.is_test and com: hybs = hybs + list(r.choice(com, size=min(len(com), 3), replace=False))
-        n = len(hybs); reps = []
-        for rep in range(1, cfg.n_reps + 1):
-            order = r.permutation(n)
-            block = np.arange(n) // cfg.block_size + 1
-            nb = int(block.max())
-            reps.append(pd.DataFrame(dict(Hybrid=np.array(hybs, dtype=object)[order], Replicate=rep, Block=block,
-                                          rep_effect=r.normal(0, sd_rep), block_effect=r.normal(0, sd_blk, nb)[block - 1])))
-        p = pd.concat(reps, ignore_index=True)
+        hybs = _trial_hybrids(cfg, r, pools[int(e.Year)], com, e.is_test)
+        p = _trial_layout(cfg, r, hybs, sd_rep, sd_blk)
         p.insert(0, "Env", e.Env)
         g = gi.loc[p.Hybrid]
         p["env_mean"] = e.env_mean
