@@ -36,7 +36,9 @@ def _check_block(block, col0:int, what:str="markers"):
             raise DataError(f"{what}: dosage {block[r, c]} is not finite", row=int(r), column=int(col0 + c),
                             hint="code missing calls as -1 or impute them before building a kernel")
         bad = ((block < 0) & (block != -1)) | (block > 2)
-    elif block.dtype.kind in "iu": bad = (block < -1) | (block > 2)
+    elif block.dtype.kind in "iu":
+        if block.size == 0 or (block.min() >= -1 and block.max() <= 2): return block   # two fast passes, no mask
+        bad = (block < -1) | (block > 2)
     elif block.dtype.kind == "b": return block
     else: raise DataError(f"{what}: dosages must be numbers, got dtype {block.dtype}")
     if bad.any():
@@ -68,6 +70,8 @@ def _blocks(genotypes,              # (n, p) array or memmap, object with `.dosa
 # %% ../../nbs/41_baselines.kernels.ipynb #e6d966e2
 def _freqs(block):
     "Allele frequencies of a dosage block from its observed calls (0.5 for a SNP without any)."
+    if block.dtype.kind in "iu" and len(block) and block.min() >= 0:     # no missing call: integer column sums
+        return block.sum(0, dtype=np.int64) / len(block) / 2
     miss = block < 0
     obs = (~miss).sum(0)
     tot = np.where(miss, 0, block).sum(0, dtype=np.float64)
@@ -217,10 +221,11 @@ def _paired_blocks(a, b, chunk_snps:int):
 def _int_block(blk, c, dtype:str="float32", at_missing:float=-1.0, out=None):
     "Dosages with missing = 0 (int8, or float32 into `out`), the sparse R (`c_j` at missing calls) and (D − c)ᵀ with `at_missing`·c_j at missing calls (None, None without)."
     import scipy.sparse as sp
+    if not (blk.size and blk.min() < 0):      # no missing call
+        return (np.require(blk, np.int8, ["C", "W"]) if out is None else np.copyto(out, blk) or out), None, None
     miss = blk < 0
-    if out is None: d = np.require(np.where(miss, 0, blk), np.int8, ["C", "W"])    # a writable copy: torch shares its memory
+    if out is None: d = np.require(np.where(miss, 0, blk), np.int8, ["C", "W"])    # C order and writable, as torch wants
     else: d = out; np.copyto(d, blk); np.copyto(d, 0, where=miss)                  # 0/1/2 are exact in float32
-    if not miss.any(): return d, None, None
     rows, cols = np.nonzero(miss)
     r = sp.csr_array((c[cols].astype(dtype), (rows, cols)), shape=blk.shape)
     zt = _zt(d, c, dtype)
@@ -305,7 +310,8 @@ def cross_products(a,                    # dosages of the rows (see `_blocks` fo
     total = -(-src.shape[1] // chunk_snps) if isinstance(src, np.ndarray) and src.ndim == 2 else None
     ic, fc, all_freqs = None, _FloatCross(use_torch, dev, tdt), []
     engine = None if use_torch else "int8" if int8_products() else "blas"
-    blocks = _prefetch(_prepared(a, b, freqs, chunk_snps, engine, dtype))
+    blocks = _prepared(a, b, freqs, chunk_snps, engine, dtype)
+    if not (isinstance(src, np.ndarray) and not isinstance(src, np.memmap)): blocks = _prefetch(blocks)   # reads to overlap
     for k, f, ints, floats in progress(blocks, desc="kernel", total=total, unit="block", leave=False):
         all_freqs.append(f)
         if ints is not None:
