@@ -118,14 +118,11 @@ F32_EXACT_SNPS = 2 ** 22   # products of 0/1/2 add at most 4 per SNP: float32 su
 class _IntCross:
     "Exact `Z_a Z_bᵀ`: integer dosage products (int8 → int32, or float32 BLAS), centring as rank-one corrections, missing calls as sparse ones."
     def __init__(self, n_a:int, n_b:int, sym:bool, tile:int=1024, int8:bool=True):
-        if int8:
-            import torch
-            self.acc = torch.zeros((n_a, n_b), dtype=torch.int32)
+        if int8: import torch; self.acc = torch.zeros((n_a, n_b), dtype=torch.int32)
         else: self.acc = np.zeros((n_b, n_a), np.float32, order="F")   # (D_a D_bᵀ)ᵀ in Fortran order: BLAS adds in place, `.T` is C order
         self.int8, self.acc64, self.snps, self.corr = int8, None, 0, None
         self.lin_a, self.lin_b, self.sq_a, self.sq_b = np.zeros(n_a), np.zeros(n_b), np.zeros(n_a), np.zeros(n_b)
         self.cc, self.sym, self.tile = 0.0, sym, tile
-
     def _lin(self, d, c, r):
         "D c, and ‖ẑ‖² − Σ r² per row (the squared norms of the rows of Z without their cc term)."
         l = _dot64(d, c)
@@ -242,6 +239,8 @@ class _Ring:
 
 def _zt(d, c, dtype): return np.ascontiguousarray(d.T, dtype=dtype) - c.astype(dtype)[:, None]
 
+
+# %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fa2
 def _prepared(a, b, freqs, chunk_snps:int, engine, dtype:str):
     "Per SNP block: `(n_snps, freqs, integer part or None, (za, zb) float part or None)`; `engine`: None (centred floats), `int8` or `blas`."
     ring_a, ring_b, use_int = _Ring(), _Ring(), engine is not None   # the prefetch keeps at most two blocks alive: three is safe
