@@ -126,14 +126,14 @@ class _IntCross:
     def _lin(self, d, c, r):
         "D c, and ‖ẑ‖² − Σ r² per row (the squared norms of the rows of Z without their cc term)."
         l = _dot64(d, c)
-        sq = (np.einsum("ij,ij->i", d, d) if d.dtype == np.float32 else (d * d).sum(1, dtype=np.int64)) - 2 * l   # exact: sums < 2²⁴
+        f32 = d.dtype == np.float32 and d.shape[1] <= F32_EXACT_SNPS     # row sums of squares stay exact integers < 2²⁴
+        sq = (np.einsum("ij,ij->i", d, d) if f32 else (d * d).sum(1, dtype=np.float64)) - 2 * l
         return l, sq if r is None else sq - np.asarray(r.multiply(r).sum(1)).ravel()
-
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fc
 @patch
 def _products(self:_IntCross, da, db):
-    "Add `D_a D_bᵀ` (its lower triangle when symmetric) to the accumulator, exactly."
+    "Add `D_a D_bᵀ` to the accumulator, exactly (one triangle when symmetric: `result` mirrors it)."
     if self.int8:
         import torch
         A = torch.from_numpy(da)
@@ -150,7 +150,6 @@ def _products(self:_IntCross, da, db):
     if self.sym: self.acc = ssyrk(1.0, a.T, beta=1.0, c=self.acc, trans=1, lower=0, overwrite_c=1)   # upper: `.T` has the lower
     else: self.acc = sgemm(1.0, np.ascontiguousarray(db, np.float32).T, a.T, beta=1.0, c=self.acc, trans_a=1, overwrite_c=1)   # D_b D_aᵀ
     self.snps += da.shape[1]
-
 
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fe
 @patch
@@ -219,7 +218,8 @@ def _int_block(blk, c, dtype:str="float32", at_missing:float=-1.0, out=None):
     "Dosages with missing = 0 (int8, or float32 into `out`), the sparse R (`c_j` at missing calls) and (D − c)ᵀ with `at_missing`·c_j at missing calls (None, None without)."
     import scipy.sparse as sp
     if not (blk.size and blk.min() < 0):      # no missing call
-        return (np.require(blk, np.int8, ["C", "W"]) if out is None else np.copyto(out, blk) or out), None, None
+        if out is None: return np.require(blk, np.int8, ["C", "W"]), None, None
+        np.copyto(out, blk); return out, None, None
     miss = blk < 0
     if out is None: d = np.require(np.where(miss, 0, blk), np.int8, ["C", "W"])    # C order and writable, as torch wants
     else: d = out; np.copyto(d, blk); np.copyto(d, 0, where=miss)                  # 0/1/2 are exact in float32
@@ -239,7 +239,6 @@ class _Ring:
 
 def _zt(d, c, dtype): return np.ascontiguousarray(d.T, dtype=dtype) - c.astype(dtype)[:, None]
 
-
 # %% ../../nbs/41_baselines.kernels.ipynb #a1c2e3fa2
 def _prepared(a, b, freqs, chunk_snps:int, engine, dtype:str):
     "Per SNP block: `(n_snps, freqs, integer part or None, (za, zb) float part or None)`; `engine`: None (centred floats), `int8` or `blas`."
@@ -252,9 +251,9 @@ def _prepared(a, b, freqs, chunk_snps:int, engine, dtype:str):
             yield blk.shape[1], f, None, (za, None if blk_b is None else _centre(blk_b, f, dtype)[0]); continue
         if f is None: f = _freqs(blk)
         c = 2 * f
-        out = (lambda ring, x: ring.take(x.shape)) if engine == "blas" else (lambda ring, x: None)
-        da, ra, zta = _int_block(blk, c, dtype, -0.5 if blk_b is None else -1.0, out(ring_a, blk))   # W = Ẑ + R/2, or Ẑ_a
-        db, rb, ztb = (None, None, None) if blk_b is None else _int_block(blk_b, c, dtype, 0.0, out(ring_b, blk_b))   # Z_b
+        blas = engine == "blas"                                        # float32 copies in reused buffers
+        da, ra, zta = _int_block(blk, c, dtype, -0.5 if blk_b is None else -1.0, ring_a.take(blk.shape) if blas else None)   # W = Ẑ + R/2, or Ẑ_a
+        db, rb, ztb = (None, None, None) if blk_b is None else _int_block(blk_b, c, dtype, 0.0, ring_b.take(blk_b.shape) if blas else None)   # Z_b
         if rb is not None and zta is None: zta = _zt(da, c, dtype)
         if ra is not None and blk_b is not None and ztb is None: ztb = _zt(db, c, dtype)
         yield blk.shape[1], f, (da, db, c, ra, rb, zta, ztb), None
@@ -337,7 +336,6 @@ def _symmetrise(X, tile:int=1024):
             U, L = X[i0:i0 + tile, j0:j0 + tile], X[j0:j0 + tile, i0:i0 + tile]
             U[:] = (U + L.T) / 2; L[:] = U.T
     return X
-
 
 # %% ../../nbs/41_baselines.kernels.ipynb #862c105e
 def vanraden_grm(genotypes,            # (n, p) dosages 0/1/2 (-1 missing): array, memmap, store `Genotypes` or iterable of blocks
