@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from typing import NamedTuple
 from fastcore.basics import patch
 from ..core import HpmError, config_from_dict, check_fields
-from .genotype import (GenotypeConfig, GenotypeEncoder, Attention, AttentionPool, DropPath,
+from .genotype import (GenotypeConfig, GenotypeEncoder, Attention, AttentionPool, DropPath, Dropout,
                                                block_params, init_layer, scale_residual_outputs)
 from .weather import WeatherConfig, WeatherEncoder
 
@@ -82,7 +82,7 @@ class CrossBlock(nn.Module):
         super().__init__()
         self.norm_q, self.norm_kv, self.attn = nn.LayerNorm(d), nn.LayerNorm(d), Attention(d, n_heads, "softmax", dropout)
         self.norm2 = nn.LayerNorm(d)
-        self.mlp = nn.Sequential(nn.Linear(d, ff_mult * d), nn.GELU(), nn.Dropout(dropout), nn.Linear(ff_mult * d, d), nn.Dropout(dropout))
+        self.mlp = nn.Sequential(nn.Linear(d, ff_mult * d), nn.GELU(), Dropout(dropout), nn.Linear(ff_mult * d, d), Dropout(dropout))
         self.drop = DropPath(drop_path)
 
     def forward(self, x, context, key_mask=None, need_weights:bool=False):
@@ -94,7 +94,7 @@ class CrossBlock(nn.Module):
 
 # %% ../../nbs/32_models.fusion.ipynb #6f88ef58
 def _mlp(d_in:int, d_hidden:int, d_out:int, dropout:float=0.0):
-    return nn.Sequential(nn.LayerNorm(d_in), nn.Linear(d_in, d_hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(d_hidden, d_out))
+    return nn.Sequential(nn.LayerNorm(d_in), nn.Linear(d_in, d_hidden), nn.GELU(), Dropout(dropout), nn.Linear(d_hidden, d_out))
 
 # %% ../../nbs/32_models.fusion.ipynb #9ec471ad
 class HybridYieldModel(nn.Module):

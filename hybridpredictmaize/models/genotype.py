@@ -19,9 +19,9 @@ from ..core import HpmError, config_from_dict, check_fields
 
 # %% auto #0
 __all__ = ['MISSING', 'GenotypeConfig', 'chrom_codes', 'sinusoid_bp', 'SnpEmbedding', 'ChannelRMSNorm', 'ConvBlock',
-           'AttentionPool2', 'ConvPool2', 'TowerStage', 'pool_mask', 'linear_attention', 'attention_weights',
-           'Attention', 'DropPath', 'TransformerBlock', 'block_params', 'init_layer', 'scale_residual_outputs',
-           'AttentionPool', 'GenotypeOutput', 'GenotypeEncoder', 'additive_task']
+           'AttentionPool2', 'ConvPool2', 'TowerStage', 'pool_mask', 'linear_attention', 'attention_weights', 'dropout',
+           'Dropout', 'Attention', 'DropPath', 'TransformerBlock', 'block_params', 'init_layer',
+           'scale_residual_outputs', 'AttentionPool', 'GenotypeOutput', 'GenotypeEncoder', 'additive_task']
 
 # %% ../../nbs/30_models.genotype.ipynb #0edce663
 @dataclass
@@ -167,9 +167,17 @@ def tokens(self:SnpEmbedding, geno:torch.Tensor)->torch.Tensor:
 
 # %% ../../nbs/30_models.genotype.ipynb #a0646443
 @patch
+def dosage_rows(self:SnpEmbedding, tok:torch.Tensor)->torch.Tensor:
+    "The dosage table's row of every token (B, L) -> (B, L, d); in CPU training as one-hot @ table (same values)."
+    w = self.dosage.weight
+    if tok.device.type != "cpu" or not (torch.is_grad_enabled() and w.requires_grad): return self.dosage(tok)
+    # the gradient of a lookup into 4 rows is a scatter-add over B·L indices (slow on CPU); of a one-hot product, a GEMM
+    return F.one_hot(tok, w.shape[0]).to(w.dtype) @ w
+
+@patch
 def forward(self:SnpEmbedding, geno:torch.Tensor)->torch.Tensor:
     tok = self.tokens(geno)
-    x = self.dosage(tok) + self.site(geno.shape[1], geno.device)  # (B, L, d) + (L, d)
+    x = self.dosage_rows(tok) + self.site(geno.shape[1], geno.device)  # (B, L, d) + (L, d)
     if self.effect is None: return x
     centred = torch.where(tok == MISSING, 0, tok - 2).to(x.dtype)  # dosage - 1, missing -> 0
     return x + centred[..., None] * self.effect  # (B, L, 1) * (L, d) -> (B, L, d)
@@ -253,6 +261,27 @@ def attention_weights(q, k,               # (B, H, Nq, d) queries, (B, H, Nk, d)
     if key_mask is not None: s = s.masked_fill(~key_mask[:, None, None, :], float("-inf"))
     return s.softmax(-1)
 
+# %% ../../nbs/30_models.genotype.ipynb #f3a1d0c7
+def dropout(x:torch.Tensor, # activations
+            p:float,        # probability of dropping an element
+            training:bool,  # drop only in training
+           )->torch.Tensor:
+    "Inverted dropout. On CPU the keep mask comes from 16 random bits per element (two per 32-bit draw), `p` rounded to 2⁻¹⁶."
+    if not training or p == 0: return x
+    if x.device.type != "cpu" or p >= 1: return F.dropout(x, p, training)
+    # `F.dropout` on CPU spends most of its time in `bernoulli_`, one generator call per element: half the calls here
+    n = x.numel()
+    bits = torch.randint(-2**31, 2**31, ((n + 1) // 2,), dtype=torch.int32).view(torch.int16)[:n].view(x.shape)
+    keep = bits >= round(p * 65536) - 32768  # P(int16 ≥ t) = (32768 − t) / 65536 = 1 − p
+    return x * keep.to(x.dtype).mul_(1 / (1 - p))
+
+class Dropout(nn.Module):
+    "`nn.Dropout` through `dropout` (the faster CPU mask); no parameters, so checkpoints are unchanged."
+    def __init__(self, p:float=0.0):
+        super().__init__(); self.p = p
+    def forward(self, x): return dropout(x, self.p, self.training)
+    def extra_repr(self): return f"p={self.p}"
+
 # %% ../../nbs/30_models.genotype.ipynb #d4d73388
 class Attention(nn.Module):
     "Multi-head self- or cross-attention, softmax (SDPA) or linear: (B, Nq, D) -> (B, Nq, D)."
@@ -278,7 +307,7 @@ class Attention(nn.Module):
             am = None if key_mask is None else key_mask[:, None, None, :]  # (B, 1, 1, Nk)
             o = F.scaled_dot_product_attention(q, k, v, attn_mask=am)
         o = self.out(o.transpose(1, 2).reshape(b, n, d))  # (B, H, Nq, D/H) -> (B, Nq, D)
-        o = F.dropout(o, self.dropout, self.training)  # on the output, not the weights: keeps the flash kernels
+        o = dropout(o, self.dropout, self.training)  # on the output, not the weights: keeps the flash kernels
         return (o, w) if need_weights else o
 
 # %% ../../nbs/30_models.genotype.ipynb #b97db4cf
@@ -297,7 +326,7 @@ class TransformerBlock(nn.Module):
         super().__init__()
         self.norm1, self.attn = nn.LayerNorm(d), Attention(d, n_heads, kind, dropout)
         self.norm2 = nn.LayerNorm(d)
-        self.mlp = nn.Sequential(nn.Linear(d, ff_mult * d), nn.GELU(), nn.Dropout(dropout), nn.Linear(ff_mult * d, d), nn.Dropout(dropout))
+        self.mlp = nn.Sequential(nn.Linear(d, ff_mult * d), nn.GELU(), Dropout(dropout), nn.Linear(ff_mult * d, d), Dropout(dropout))
         self.drop = DropPath(drop_path)
     def forward(self, x, key_mask=None):
         x = x + self.drop(self.attn(self.norm1(x), key_mask=key_mask))
