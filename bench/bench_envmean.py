@@ -2,7 +2,8 @@
 data over several seeds and the real G2F 2014–2016 yields shared in ../shared/data/g2f_real_2014_2016.
 
 For each data set: the leave-one-year-out table of every candidate on the training years (RMSE and r of the
-environment means, beside the grand mean and the location history), the candidate chosen, and — on the simulated
+environment means), beside two plain references (the other years' grand mean; the location's history, the plain mean
+of its environments in the other years), the candidate chosen, and — on the simulated
 data, whose truth is known — the RMSE of the chosen model's 2022 environment means against the true ones and against
 the observed ones (what `metrics.json` calls the Env-mean RMSE). Beside it, on the simulated data, a ceiling: the same
 model given the simulator's own covariate effect (the exact weather-and-soil part of each true Env mean) instead of
@@ -26,6 +27,19 @@ REAL = Path(__file__).resolve().parent.parent.parent/"shared"/"data"/"g2f_real_2
 def machine()->dict:
     return dict(processor=platform.machine(), cpu_count=os.cpu_count(), python=platform.python_version(), load_average=list(os.getloadavg()))
 
+def plain_baselines(store, means:pd.Series)->dict:
+    """Leave-one-year-out RMSE of two plain references: the other years' grand mean, and the location's history (the mean
+    of its environments in the other years; a location without one gets the grand mean)."""
+    from hybridpredictmaize.data.environments import env_meta
+    locs, years = env_meta(store, list(means.index))
+    df = pd.DataFrame(dict(y=means.to_numpy(), l=locs, yr=years))
+    grand, hist = [], []
+    for _, r in df.iterrows():
+        other = df[df.yr != r.yr]; same = other[other.l == r.l]
+        grand.append(other.y.mean()); hist.append(same.y.mean() if len(same) else other.y.mean())
+    err = lambda p: round(float(np.sqrt(np.mean((np.asarray(p) - df.y.to_numpy()) ** 2))), 4)
+    return dict(grand_mean=err(grand), location_history=err(hist))
+
 def loyo_row(store)->dict:
     "Fit the model on the store's training records; its LOYO table, choice and fitting time."
     recs = store.records("train")
@@ -33,7 +47,8 @@ def loyo_row(store)->dict:
     means = recs.groupby("Env").Yield_Mg_ha.mean()
     return em, dict(chosen=em.chosen_, cv_by=em.cv_by_, n_envs=int(len(means)), n_years=int(recs.Year.nunique()),
                     env_sd=float(means.std(ddof=0)), fit_seconds=round(secs, 2),
-                    loyo={c: dict(rmse=round(float(r.rmse), 4), r=round(float(r.r), 4)) for c, r in em.loyo_.iterrows()})
+                    loyo={c: dict(rmse=round(float(r.rmse), 4), r=round(float(r.r), 4)) for c, r in em.loyo_.iterrows()},
+                    plain_loyo=plain_baselines(store, means))
 
 class CovariateStore:
     "The few store attributes `EnvMeanModel` reads, with a given covariate table (Env rows)."
