@@ -15,9 +15,9 @@ from .core import (HpmError, DataError, warn_dropped, write_json, read_json, ato
                                      check_input_file, check_output_dir)
 
 # %% auto #0
-__all__ = ['TABLE_COLUMNS', 'pearson', 'env_metrics', 'summarize', 'score_frame', 'metrics_json', 'write_metrics', 'read_metrics',
-           'metrics_table', 'format_table', 'plot_pred_vs_obs', 'plot_env_rmse', 'plot_learning_curve', 'write_report',
-           'fill_template', 'write_submission', 'read_yields', 'unique_predictions', 'evaluate_files',
+__all__ = ['TABLE_COLUMNS', 'RULE_TEXT', 'pearson', 'env_metrics', 'summarize', 'score_frame', 'metrics_json', 'write_metrics',
+           'read_metrics', 'metrics_table', 'format_table', 'plot_pred_vs_obs', 'plot_env_rmse', 'plot_learning_curve',
+           'write_report', 'fill_template', 'write_submission', 'read_yields', 'unique_predictions', 'evaluate_files',
            'fit_ensemble_weights', 'combine']
 
 # %% ../nbs/60_evaluate.ipynb #5b3a83bb
@@ -331,16 +331,19 @@ def _oracle_sentences(metrics:dict, baseline:float|None)->list[str]:
     return out
 
 # %% ../nbs/60_evaluate.ipynb #edecde55
+RULE_TEXT = {"one-se": " (the simplest candidate within one standard error of the best)", "min": " (the smallest error)"}
+
 def _env_model_blocks(env_models:dict|None)->list:
     "Report blocks: the leave-one-year-out table of each model's environment-mean model."
     out = []
     for m, s in (env_models or {}).items():
         if not s: continue
-        t = pd.DataFrame(s["loyo"]).T.rename(columns={"rmse": "Env-mean RMSE", "r": "Env-mean r"})
+        t = pd.DataFrame(s["loyo"]).T.rename(columns={"rmse": "Env-mean RMSE", "r": "Env-mean r", "se_mse": "SE of its MSE"})
         t.index.name = "candidate"
         t["chosen"] = ["yes" if c == s["chosen"] else "" for c in t.index]
         out += [("h2", f"Environment-mean model of {m}"),
-                ("p", f"Leave-one-{s['cv_by']}-out on its {s['n_envs']} training environments; chosen: {s['chosen']}."), ("table", t)]
+                ("p", f"Leave-one-{s['cv_by']}-out on its {s['n_envs']} training environments; chosen: {s['chosen']}"
+                      f"{RULE_TEXT.get(s.get('rule'), '')}."), ("table", t)]
     return out
 
 # %% ../nbs/60_evaluate.ipynb #5e951e6b

@@ -14,10 +14,10 @@ from fastcore.basics import patch
 from ..data.environments import env_meta
 
 # %% auto #0
-__all__ = ['INTERCEPT_VAR', 'GRIDS', 'CANDIDATES', 'GBT_PARAMS', 'block_weights', 'block_kernel', 'gaussian_env_kernel',
-           'location_kernel', 'KernelTerms', 'total_kernel', 'kernel_ridge_fit', 'kernel_ridge_predict', 'cv_groups',
-           'select_penalties', 'EnvMeanModel', 'env_features', 'stage_columns', 'EnvScaler', 'fit_feature_scaler',
-           'env_targets', 'simplex_weights']
+__all__ = ['INTERCEPT_VAR', 'GRIDS', 'CANDIDATES', 'RULES', 'GBT_PARAMS', 'COMPLEXITY', 'block_weights', 'block_kernel',
+           'gaussian_env_kernel', 'location_kernel', 'KernelTerms', 'total_kernel', 'kernel_ridge_fit',
+           'kernel_ridge_predict', 'cv_groups', 'select_penalties', 'EnvMeanModel', 'env_features', 'stage_columns',
+           'EnvScaler', 'fit_feature_scaler', 'env_targets', 'simplex_weights', 'fold_se', 'choose_candidate']
 
 # %% ../../nbs/33_models.environment.ipynb #8151af93
 def block_weights(n_columns:int, blocks:dict)->np.ndarray: # number of feature columns; name -> column indices
@@ -106,16 +106,20 @@ def select_penalties(K:dict, y, groups)->tuple[dict, float]:
 CANDIDATES = {"grand": ("trend",), "location": ("trend", "location"), "ridge": ("trend", "location", "ridge"),
               "kernel": ("trend", "location", "kernel"), "gbt": ("trend", "location")}
 
+RULES = ("one-se", "min")   # how `choose="loyo"` picks: the simplest within one standard error of the best, or the best
+
 class EnvMeanModel:
     "Mean yield of environments from growth-stage covariates, site covariates, location and year."
     def __init__(self, candidates=tuple(CANDIDATES), # which candidates to compare (names of `CANDIDATES`)
-                 choose:str="loyo",                  # `loyo` (the best by leave-one-year-out, blend included) or a candidate's name
-                 max_missing:float=0.5):             # drop covariates missing in more than this share of training Env
+                 choose:str="loyo",                  # `loyo` (by leave-one-year-out, blend included, with `rule`) or a candidate's name
+                 max_missing:float=0.5,              # drop covariates missing in more than this share of training Env
+                 rule:str="one-se"):                 # `one-se`: the simplest candidate within one SE of the best; `min`: the best
         bad = [c for c in candidates if c not in CANDIDATES]
         if bad or not candidates: raise HpmError(f"EnvMeanModel candidates: unknown {bad}; expected some of {list(CANDIDATES)}")
         if choose not in ("loyo", *candidates, *(("blend",) if len(candidates) > 1 else ())):
             raise HpmError(f"EnvMeanModel choose={choose!r}: expected 'loyo' or one of {list(candidates)}")
-        self.candidates, self.choose, self.max_missing = tuple(candidates), choose, max_missing
+        if rule not in RULES: raise HpmError(f"EnvMeanModel rule={rule!r}: expected one of {list(RULES)}")
+        self.candidates, self.choose, self.max_missing, self.rule = tuple(candidates), choose, max_missing, rule
 
     def __repr__(self):
         fitted = f", chose {self.chosen_!r} (LOYO RMSE {self.loyo_.loc[self.chosen_, 'rmse']:.3f})" if hasattr(self, "chosen_") else ""
@@ -222,7 +226,7 @@ def fit(self:EnvMeanModel,
         store,               # the store holding the environments' covariates
         records=None,        # training records (Env, Yield_Mg_ha): their environments and means
         env_means=None):     # or a Series Env -> mean (e.g. gBLUP's environment BLUEs)
-    "Compare the candidates by leave-one-year-out on the training environments, keep the best, refit it on all."
+    "Compare the candidates by leave-one-year-out on the training environments, keep one by `rule`, refit it on all."
     y = env_targets(records) if env_means is None else pd.Series(env_means, dtype=float)
     if len(y) < 3: raise DataError(f"the environment-mean model needs at least 3 training environments, got {len(y)}")
     envs = list(y.index); y = y.to_numpy(np.float64)
@@ -237,7 +241,7 @@ def fit(self:EnvMeanModel,
         self.bandwidth_[b] = float(np.median(d2[d2 > 0])) if (d2 > 0).any() else 1.0
     groups = cv_groups([v if v is not None else -1 for v in years])
     self.loyo_, self.loyo_predictions_ = self._loyo(X, t, l, y, groups, envs)
-    self.chosen_ = self.loyo_.rmse.idxmin() if self.choose == "loyo" else self.choose
+    self.chosen_ = choose_candidate(self.loyo_, self.rule) if self.choose == "loyo" else self.choose
     self.weights_ = self.blend_weights_ if self.chosen_ == "blend" else {self.chosen_: 1.0}
     self.fits_ = {c: self._fit_candidate(c, X, t, l, y, groups) for c in self.weights_}
     self.train_envs_, self.cv_by_ = envs, ("year" if len(set(groups.tolist())) < len(y) else "environment")
@@ -260,8 +264,28 @@ def _loyo(self:EnvMeanModel, X, t, l, y, groups, envs):
         preds["blend"] = _blend_loyo(P, y, groups)
     r = lambda p: float(np.corrcoef(p, y)[0, 1]) if np.std(p) > 0 and np.std(y) > 0 else float("nan")
     table = pd.DataFrame({"rmse": [math.sqrt(np.mean((p - y) ** 2)) for p in preds.values()],
-                          "r": [r(p) for p in preds.values()]}, index=pd.Index(list(preds), name="candidate"))
+                          "r": [r(p) for p in preds.values()],
+                          "se_mse": [fold_se((p - y) ** 2, groups) for p in preds.values()]},
+                         index=pd.Index(list(preds), name="candidate"))
     return table, pd.DataFrame(preds, index=pd.Index(envs, name="Env")).assign(observed=y)
+
+# %% ../../nbs/33_models.environment.ipynb #c1e5a0d2
+COMPLEXITY = (*CANDIDATES, "blend")   # simplest first: the order of the one-standard-error rule
+
+def fold_se(sq_err, groups)->float: # (n,) squared errors; (n,) held-out group of each
+    "Standard error of the mean of the per-group MSEs (NaN with fewer than two groups)."
+    groups = np.asarray(groups)
+    m = np.array([np.mean(sq_err[groups == g]) for g in np.unique(groups)])
+    return float(m.std(ddof=1) / math.sqrt(len(m))) if len(m) > 1 else float("nan")
+
+def choose_candidate(table:pd.DataFrame, # the LOYO table: rmse and se_mse per candidate
+                     rule:str="one-se")->str:
+    "The candidate `rule` picks from a LOYO table: `min` the smallest RMSE; `one-se` the simplest within one SE (in MSE) of it."
+    best = table.rmse.idxmin()
+    if rule == "min": return best
+    se = table.loc[best, "se_mse"]
+    limit = table.loc[best, "rmse"] ** 2 + (se if np.isfinite(se) else 0.0)
+    return next(c for c in sorted(table.index, key=COMPLEXITY.index) if table.loc[c, "rmse"] ** 2 <= limit + 1e-12)
 
 # %% ../../nbs/33_models.environment.ipynb #763dd607
 @patch
@@ -278,10 +302,11 @@ def predict(self:EnvMeanModel,
 # %% ../../nbs/33_models.environment.ipynb #3a7bd81c
 @patch
 def summary(self:EnvMeanModel)->dict:
-    "The chosen candidate, its weights and the leave-one-year-out table of every candidate (JSON-ready)."
-    return dict(chosen=self.chosen_, weights={c: round(float(w), 4) for c, w in self.weights_.items()}, cv_by=self.cv_by_,
-                n_envs=len(self.train_envs_), loyo={c: dict(rmse=round(float(r.rmse), 4), r=round(float(r.r), 4))
-                                                    for c, r in self.loyo_.iterrows()})
+    "The chosen candidate, the rule that chose it, its weights and the leave-one-year-out table of every candidate (JSON-ready)."
+    se = lambda r: round(float(r.se_mse), 4) if "se_mse" in r and np.isfinite(r.se_mse) else None
+    return dict(chosen=self.chosen_, rule=self.rule if self.choose == "loyo" else f"fixed: {self.choose}",
+                weights={c: round(float(w), 4) for c, w in self.weights_.items()}, cv_by=self.cv_by_, n_envs=len(self.train_envs_),
+                loyo={c: dict(rmse=round(float(r.rmse), 4), r=round(float(r.r), 4), se_mse=se(r)) for c, r in self.loyo_.iterrows()})
 
 # %% ../../nbs/33_models.environment.ipynb #e2ba26c6
 @patch
@@ -290,7 +315,7 @@ def to_dict(self:EnvMeanModel)->dict:
     f0 = next(iter(self.fits_.values()))
     fits = {c: dict(lambdas=f["lambdas"], mu=f["mu"], alpha=f["alpha"].tolist(),
                     **({"tree_targets": f["tree_targets"].tolist()} if "trees" in f else {})) for c, f in self.fits_.items()}
-    return dict(candidates=list(self.candidates), choose=self.choose, max_missing=self.max_missing, chosen=self.chosen_,
+    return dict(candidates=list(self.candidates), choose=self.choose, max_missing=self.max_missing, rule=self.rule, chosen=self.chosen_,
                 weights=self.weights_, scaler=self.scaler_.to_dict(), blocks=self.blocks_, year_mean=self.year_mean_,
                 bandwidth=self.bandwidth_, train_envs=self.train_envs_, cv_by=self.cv_by_, fits=fits,
                 X=f0["X"].tolist(), t=f0["t"].tolist(), l=[str(v) for v in f0["l"]],
@@ -300,7 +325,7 @@ def to_dict(self:EnvMeanModel)->dict:
 @patch(cls_method=True)
 def from_dict(cls:EnvMeanModel, d:dict): # the output of `to_dict`
     "Rebuild a fitted model from `to_dict`."
-    m = cls(tuple(d["candidates"]), d["choose"], d["max_missing"])
+    m = cls(tuple(d["candidates"]), d["choose"], d["max_missing"], d.get("rule", "min"))   # models saved before the rule chose the minimum
     m.scaler_, m.blocks_, m.year_mean_, m.bandwidth_ = EnvScaler.from_dict(d["scaler"]), d["blocks"], d["year_mean"], d["bandwidth"]
     m.chosen_, m.weights_, m.train_envs_, m.cv_by_ = d["chosen"], d["weights"], d["train_envs"], d["cv_by"]
     m.loyo_ = pd.DataFrame(d["loyo"]).set_index("candidate")
