@@ -338,7 +338,7 @@ def _env_model_blocks(env_models:dict|None)->list:
     out = []
     for m, s in (env_models or {}).items():
         if not s: continue
-        t = pd.DataFrame(s["loyo"]).T.rename(columns={"rmse": "Env-mean RMSE", "r": "Env-mean r", "se_mse": "SE of its MSE"})
+        t = pd.DataFrame(s["loyo"]).T.rename(columns={"rmse": "Env-mean RMSE", "r": "Env-mean r", "mse_diff": "MSE − best's", "se_diff": "its SE"})
         t.index.name = "candidate"
         t["chosen"] = ["yes" if c == s["chosen"] else "" for c in t.index]
         out += [("h2", f"Environment-mean model of {m}"),

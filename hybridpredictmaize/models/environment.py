@@ -17,7 +17,7 @@ from ..data.environments import env_meta
 __all__ = ['INTERCEPT_VAR', 'GRIDS', 'CANDIDATES', 'RULES', 'GBT_PARAMS', 'COMPLEXITY', 'block_weights', 'block_kernel',
            'gaussian_env_kernel', 'location_kernel', 'KernelTerms', 'total_kernel', 'kernel_ridge_fit',
            'kernel_ridge_predict', 'cv_groups', 'select_penalties', 'EnvMeanModel', 'env_features', 'stage_columns',
-           'EnvScaler', 'fit_feature_scaler', 'env_targets', 'simplex_weights', 'fold_se', 'choose_candidate']
+           'EnvScaler', 'fit_feature_scaler', 'env_targets', 'simplex_weights', 'add_paired_se', 'choose_candidate']
 
 # %% ../../nbs/33_models.environment.ipynb #8151af93
 def block_weights(n_columns:int, blocks:dict)->np.ndarray: # number of feature columns; name -> column indices
@@ -264,28 +264,32 @@ def _loyo(self:EnvMeanModel, X, t, l, y, groups, envs):
         preds["blend"] = _blend_loyo(P, y, groups)
     r = lambda p: float(np.corrcoef(p, y)[0, 1]) if np.std(p) > 0 and np.std(y) > 0 else float("nan")
     table = pd.DataFrame({"rmse": [math.sqrt(np.mean((p - y) ** 2)) for p in preds.values()],
-                          "r": [r(p) for p in preds.values()],
-                          "se_mse": [fold_se((p - y) ** 2, groups) for p in preds.values()]},
-                         index=pd.Index(list(preds), name="candidate"))
+                          "r": [r(p) for p in preds.values()]}, index=pd.Index(list(preds), name="candidate"))
+    table = add_paired_se(table, {c: (p - y) ** 2 for c, p in preds.items()}, groups)
     return table, pd.DataFrame(preds, index=pd.Index(envs, name="Env")).assign(observed=y)
 
 # %% ../../nbs/33_models.environment.ipynb #c1e5a0d2
 COMPLEXITY = (*CANDIDATES, "blend")   # simplest first: the order of the one-standard-error rule
 
-def fold_se(sq_err, groups)->float: # (n,) squared errors; (n,) held-out group of each
-    "Standard error of the mean of the per-group MSEs (NaN with fewer than two groups)."
-    groups = np.asarray(groups)
-    m = np.array([np.mean(sq_err[groups == g]) for g in np.unique(groups)])
-    return float(m.std(ddof=1) / math.sqrt(len(m))) if len(m) > 1 else float("nan")
+def _group_mse(sq_err, groups)->np.ndarray:
+    return np.array([np.mean(sq_err[groups == g]) for g in np.unique(groups)])
 
-def choose_candidate(table:pd.DataFrame, # the LOYO table: rmse and se_mse per candidate
+def add_paired_se(table:pd.DataFrame, # the LOYO table (rmse per candidate)
+                  sq_err:dict,        # candidate -> (n,) squared errors of its held-out predictions
+                  groups)->pd.DataFrame: # (n,) held-out group of each
+    "`table` with `mse_diff` (mean over groups of the MSE minus the best's) and `se_diff` (its SE; NaN under 2 groups)."
+    groups = np.asarray(groups)
+    best = _group_mse(sq_err[table.rmse.idxmin()], groups)
+    d = {c: _group_mse(e, groups) - best for c, e in sq_err.items()}
+    se = lambda v: float(v.std(ddof=1) / math.sqrt(len(v))) if len(v) > 1 else float("nan")
+    return table.assign(mse_diff=[float(d[c].mean()) for c in table.index], se_diff=[se(d[c]) for c in table.index])
+
+def choose_candidate(table:pd.DataFrame, # the LOYO table: rmse, mse_diff and se_diff per candidate
                      rule:str="one-se")->str:
-    "The candidate `rule` picks from a LOYO table: `min` the smallest RMSE; `one-se` the simplest within one SE (in MSE) of it."
-    best = table.rmse.idxmin()
-    if rule == "min": return best
-    se = table.loc[best, "se_mse"]
-    limit = table.loc[best, "rmse"] ** 2 + (se if np.isfinite(se) else 0.0)
-    return next(c for c in sorted(table.index, key=COMPLEXITY.index) if table.loc[c, "rmse"] ** 2 <= limit + 1e-12)
+    "The candidate `rule` picks: `min` the smallest RMSE; `one-se` the simplest whose MSE is within one paired SE of the best's."
+    if rule == "min": return table.rmse.idxmin()
+    ok = table.mse_diff <= table.se_diff.fillna(0.0) + 1e-12
+    return next(c for c in sorted(table.index, key=COMPLEXITY.index) if ok[c])
 
 # %% ../../nbs/33_models.environment.ipynb #763dd607
 @patch
@@ -303,10 +307,11 @@ def predict(self:EnvMeanModel,
 @patch
 def summary(self:EnvMeanModel)->dict:
     "The chosen candidate, the rule that chose it, its weights and the leave-one-year-out table of every candidate (JSON-ready)."
-    se = lambda r: round(float(r.se_mse), 4) if "se_mse" in r and np.isfinite(r.se_mse) else None
+    se = lambda r: round(float(r.se_diff), 4) if "se_diff" in r and np.isfinite(r.se_diff) else None
     return dict(chosen=self.chosen_, rule=self.rule if self.choose == "loyo" else f"fixed: {self.choose}",
                 weights={c: round(float(w), 4) for c, w in self.weights_.items()}, cv_by=self.cv_by_, n_envs=len(self.train_envs_),
-                loyo={c: dict(rmse=round(float(r.rmse), 4), r=round(float(r.r), 4), se_mse=se(r)) for c, r in self.loyo_.iterrows()})
+                loyo={c: dict(rmse=round(float(r.rmse), 4), r=round(float(r.r), 4),
+                          mse_diff=round(float(r.get('mse_diff', np.nan)), 4), se_diff=se(r)) for c, r in self.loyo_.iterrows()})
 
 # %% ../../nbs/33_models.environment.ipynb #e2ba26c6
 @patch
