@@ -307,11 +307,11 @@ def predict(self:EnvMeanModel,
 @patch
 def summary(self:EnvMeanModel)->dict:
     "The chosen candidate, the rule that chose it, its weights and the leave-one-year-out table of every candidate (JSON-ready)."
-    se = lambda r: round(float(r.se_diff), 4) if "se_diff" in r and np.isfinite(r.se_diff) else None
+    num = lambda r, k: round(float(r[k]), 4) if k in r and np.isfinite(r[k]) else None   # tables saved before the rule lack them
     return dict(chosen=self.chosen_, rule=self.rule if self.choose == "loyo" else f"fixed: {self.choose}",
                 weights={c: round(float(w), 4) for c, w in self.weights_.items()}, cv_by=self.cv_by_, n_envs=len(self.train_envs_),
                 loyo={c: dict(rmse=round(float(r.rmse), 4), r=round(float(r.r), 4),
-                          mse_diff=round(float(r.get('mse_diff', np.nan)), 4), se_diff=se(r)) for c, r in self.loyo_.iterrows()})
+                          mse_diff=num(r, "mse_diff"), se_diff=num(r, "se_diff")) for c, r in self.loyo_.iterrows()})
 
 # %% ../../nbs/33_models.environment.ipynb #e2ba26c6
 @patch
