@@ -28,6 +28,12 @@ REAL = Path(__file__).resolve().parent.parent.parent/"shared"/"data"/"g2f_real_2
 def machine()->dict:
     return dict(processor=platform.machine(), cpu_count=os.cpu_count(), python=platform.python_version(), load_average=list(os.getloadavg()))
 
+def rmse(pred, target)->float:
+    return round(float(np.sqrt(np.mean((np.asarray(pred, float) - np.asarray(target, float)) ** 2))), 4)
+
+def loyo_table(em)->dict:
+    return {c: dict(rmse=round(float(r.rmse), 4), r=round(float(r.r), 4)) for c, r in em.loyo_.iterrows()}
+
 def plain_baselines(store, means:pd.Series)->dict:
     """Leave-one-year-out RMSE of two plain references: the other years' grand mean, and the location's history (the mean
     of its environments in the other years; a location without one gets the grand mean)."""
@@ -38,8 +44,7 @@ def plain_baselines(store, means:pd.Series)->dict:
     for _, r in df.iterrows():
         other = df[df.yr != r.yr]; same = other[other.l == r.l]
         grand.append(other.y.mean()); hist.append(same.y.mean() if len(same) else other.y.mean())
-    err = lambda p: round(float(np.sqrt(np.mean((np.asarray(p) - df.y.to_numpy()) ** 2))), 4)
-    return dict(grand_mean=err(grand), location_history=err(hist))
+    return dict(grand_mean=rmse(grand, df.y), location_history=rmse(hist, df.y))
 
 def loyo_row(store)->dict:
     "Fit the model on the store's training records; its LOYO table, choice and fitting time."
@@ -48,8 +53,7 @@ def loyo_row(store)->dict:
     means = recs.groupby("Env").Yield_Mg_ha.mean()
     return em, dict(chosen=em.chosen_, cv_by=em.cv_by_, n_envs=int(len(means)), n_years=int(recs.Year.nunique()),
                     env_sd=float(means.std(ddof=0)), fit_seconds=round(secs, 2),
-                    loyo={c: dict(rmse=round(float(r.rmse), 4), r=round(float(r.r), 4)) for c, r in em.loyo_.iterrows()},
-                    plain_loyo=plain_baselines(store, means))
+                    loyo=loyo_table(em), plain_loyo=plain_baselines(store, means))
 
 class CovariateStore:
     "The few store attributes `EnvMeanModel` reads, with a given covariate table (Env rows)."
@@ -61,9 +65,8 @@ def ceiling(truth:pd.DataFrame, recs:pd.DataFrame, test:list, observed:pd.Series
     st = CovariateStore(truth[["covariate_effect"]].astype(float), truth.reset_index()[["Env", "Location", "Year"]])
     em = EnvMeanModel(candidates=("grand", "location", "ridge")).fit(st, recs)
     pred = em.predict(st, test)
-    return dict(chosen=em.chosen_, loyo={c: dict(rmse=round(float(r.rmse), 4), r=round(float(r.r), 4)) for c, r in em.loyo_.iterrows()},
-                test_2022_true=round(float(np.sqrt(np.mean((pred - truth.env_mean.reindex(test).to_numpy()) ** 2))), 4),
-                test_2022_observed=round(float(np.sqrt(np.mean((pred - observed.reindex(test).to_numpy()) ** 2))), 4))
+    return dict(chosen=em.chosen_, loyo=loyo_table(em), test_2022_true=rmse(pred, truth.env_mean.reindex(test)),
+                test_2022_observed=rmse(pred, observed.reindex(test)))
 
 def simulated(seed:int, work:Path)->dict:
     "Demo preset `seed`: the LOYO table on 2014–2021 and the error of the predicted 2022 means against the true ones."
@@ -71,20 +74,16 @@ def simulated(seed:int, work:Path)->dict:
     store = prepare(data, work/f"prep{seed}")
     em, row = loyo_row(store)
     env_truth = pd.read_csv(data/"truth"/"env_means.csv").set_index("Env")
-    truth = env_truth.env_mean
     observed = pd.read_csv(data/"truth"/"2022_observed.csv").groupby("Env").Yield_Mg_ha.mean()
-    test = [e for e in store.template.Env.unique() if e in truth.index and e in observed.index]
+    test = [e for e in store.template.Env.unique() if e in env_truth.index and e in observed.index]
+    true, obs, recs = env_truth.env_mean.reindex(test), observed.reindex(test), store.records("train")
     pred = em.predict(store, test)
-    err = pred - truth.reindex(test).to_numpy()
-    row["test_2022"] = dict(n_envs=len(test), env_mean_rmse=round(float(np.sqrt(np.mean(err ** 2))), 4),
-                            observed_env_mean_rmse=round(float(np.sqrt(np.mean((pred - observed.reindex(test).to_numpy()) ** 2))), 4),
-                            grand_mean_rmse=round(float(np.sqrt(np.mean((store.records("train").groupby("Env").Yield_Mg_ha.mean().mean()
-                                                                          - truth.reindex(test).to_numpy()) ** 2))), 4))
-    alt = EnvMeanModel(rule="min").fit(store, store.records("train"))
+    row["test_2022"] = dict(n_envs=len(test), env_mean_rmse=rmse(pred, true), observed_env_mean_rmse=rmse(pred, obs),
+                            grand_mean_rmse=rmse(np.full(len(test), recs.groupby("Env").Yield_Mg_ha.mean().mean()), true))
+    alt = EnvMeanModel(rule="min").fit(store, recs)
     pa = alt.predict(store, test)
-    row["rule_min"] = dict(chosen=alt.chosen_, env_mean_rmse=round(float(np.sqrt(np.mean((pa - truth.reindex(test).to_numpy()) ** 2))), 4),
-                           observed_env_mean_rmse=round(float(np.sqrt(np.mean((pa - observed.reindex(test).to_numpy()) ** 2))), 4))
-    row["ceiling_true_covariates"] = ceiling(env_truth, store.records("train"), test, observed)
+    row["rule_min"] = dict(chosen=alt.chosen_, env_mean_rmse=rmse(pa, true), observed_env_mean_rmse=rmse(pa, obs))
+    row["ceiling_true_covariates"] = ceiling(env_truth, recs, test, observed)
     return row
 
 if __name__ == "__main__":
