@@ -7,7 +7,10 @@ the VanRaden kernel (`baselines.gblup.GBLUP`); a prediction is the environment-m
 environment plus the hybrid's genomic value. With `--neural` the neural `gxe` model and the `ensemble` are fitted
 too, as `hpm fit` fits them (one run per fold, validated on the last training year; gBLUP parts refitted with it).
 
-    python bench/bench_real.py [--neural] [--epochs N]
+    python bench/bench_real.py [--neural] [--epochs N] [--work DIR]
+
+`--work DIR` keeps the store and the runs in DIR (default: a new temporary folder, printed); with `--neural`
+`bench/ensemble_rules.py --real DIR` re-weights the ensembles' held-out predictions there.
 """
 import argparse, json, os, platform, tempfile, time, warnings
 from pathlib import Path
@@ -43,9 +46,12 @@ def fit_like_hpm(store, prep, train, test, run, epochs, model="gxe"):
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(); ap.add_argument("--neural", action="store_true"); ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--work", default=None)
     a = ap.parse_known_args()[0]   # run_all passes --full to every script
     warnings.simplefilter("ignore")
-    work = Path(tempfile.mkdtemp(prefix="hpm_bench_real_"))
+    work = Path(a.work) if a.work else Path(tempfile.mkdtemp(prefix="hpm_bench_real_"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"work folder: {work}", flush=True)
     store = prepare(REAL, work/"prep")
     recs = store.records("train")
     G = vanraden_grm(store.genotypes)

@@ -1,0 +1,130 @@
+"""Other weighting rules for the ensemble, tried on the held-out predictions that fitted ensembles saved: how each would
+have scored on the test year, beside the library's rule and the parts. Reads finished runs, fits no model.
+
+Rules (each gives the test-year prediction from the parts' test-year predictions):
+- `library`: the library's weights (`pipeline.weight_years`: the refitted held-out years once there are two or more;
+  `evaluate.fit_ensemble_weights`: non-negative, summing to one, minimising the mean per-Env RMSE);
+- `all-years`: the same weights fitted on every held-out year, the validation year included;
+- `equal`: equal weights of the three parts; `best-part`: the part with the lowest held-out mean per-Env RMSE;
+- `split` / `split-all-years`: one set of weights for the Env means (MSE of the held-out Env means) and another for the
+  deviations within Env (mean per-Env RMSE of the centred predictions); a prediction is the weighted Env mean of the
+  parts' predictions over the Env's records plus their weighted deviations from it.
+
+Where the runs come from (keep their folders):
+
+    python bench/bench_seeds.py --seeds 0,1,2,3,4 --out DEMO      # DEMO/demo{S}: runs/ensemble, submissions, truth
+    python bench/bench_offsim.py --work OFF --keep                 # OFF/seed{S}: run_ensemble, prep, truth
+    python bench/bench_real.py --neural --work REAL                # REAL/ensemble_{YEAR}, REAL/prep
+    python bench/ensemble_rules.py --demo DEMO --offsim OFF --real REAL
+
+Not a `bench_*.py` script: `make bench` does not run it, as it reads the folders the three benchmarks above keep.
+Prints, per data set and test set, each rule's mean per-Env RMSE and r, and writes bench/results/ensemble_rules.json.
+"""
+import argparse, os, platform, warnings
+from pathlib import Path
+import numpy as np, pandas as pd
+from hybridpredictmaize.core import write_json
+from hybridpredictmaize import evaluate as ev
+from hybridpredictmaize.data.store import open_store
+from hybridpredictmaize.pipeline import ENSEMBLE_PARTS as PARTS, weight_years, predict_records
+
+RESULTS = Path(__file__).resolve().parent/"results"
+
+
+def scores(df, pred):
+    s = ev.summarize(df[["Env", "Hybrid", "Yield_Mg_ha"]].assign(pred=np.asarray(pred, dtype=float)))
+    return round(float(s["mean_env_rmse"]), 4), round(float(s["mean_env_r"]), 4)
+
+
+def weights(held):
+    return ev.fit_ensemble_weights({p: held[p].to_numpy() for p in PARTS}, held.Yield_Mg_ha.to_numpy(), env=held.Env.to_numpy())
+
+
+def env_split(df):
+    "Each part's (and the observed) Env means over the frame's records, and the deviations from them."
+    m = df.groupby("Env")[list(PARTS) + ["Yield_Mg_ha"]].transform("mean")
+    return m, df[list(PARTS) + ["Yield_Mg_ha"]] - m
+
+
+def split_prediction(held, test):
+    m, d = env_split(held)
+    em = m.assign(Env=held.Env).drop_duplicates("Env")
+    wm = ev.fit_ensemble_weights({p: em[p].to_numpy() for p in PARTS}, em.Yield_Mg_ha.to_numpy())
+    wd = ev.fit_ensemble_weights({p: d[p].to_numpy() for p in PARTS}, d.Yield_Mg_ha.to_numpy(), env=held.Env.to_numpy())
+    mt, dt = env_split(test)
+    return sum(wm[p] * mt[p] for p in PARTS) + sum(wd[p] * dt[p] for p in PARTS)
+
+
+def rules(held, test):
+    "Test-year predictions of every rule, from the held-out frame (Year, Env, Yield_Mg_ha, parts) and the test frame."
+    years = sorted(held.Year.unique(), reverse=True)   # the validation year is the latest held-out year
+    lib = held[held.Year.isin(weight_years([int(y) for y in years]))]
+    best = min(PARTS, key=lambda p: scores(lib, lib[p])[0])
+    return {"library": ev.combine({p: test[p].to_numpy() for p in PARTS}, weights(lib)),
+            "all-years": ev.combine({p: test[p].to_numpy() for p in PARTS}, weights(held)),
+            "equal": test[list(PARTS)].mean(1), "best-part": test[best],
+            "split": split_prediction(lib, test), "split-all-years": split_prediction(held, test)}
+
+
+def evaluate_case(held, test):
+    out = {p: scores(test, test[p]) for p in PARTS}
+    out |= {f"rule {k}": scores(test, v) for k, v in rules(held, test).items()}
+    return out
+
+
+def demo_cases(root):
+    for d in sorted(Path(root).glob("demo*")):
+        test = pd.read_csv(d/"data"/"truth"/"2022_observed.csv")
+        for p in PARTS: test = test.merge(pd.read_csv(d/"submissions"/f"{p}.csv").rename(columns={"Yield_Mg_ha": p}), on=["Env", "Hybrid"])
+        yield d.name, pd.read_csv(d/"runs"/"ensemble"/"heldout_predictions.csv"), test
+
+
+def run_cases(pairs):
+    "(name, run folder, store folder, test records) -> held-out frame and test frame with every part's predictions."
+    for name, run, prep, test in pairs:
+        store = open_store(prep)
+        test = test[(store.hybrid_index(test.Hybrid) >= 0) & (store.env_index(test.Env) >= 0)].reset_index(drop=True)
+        for p in PARTS: test[p] = predict_records(run/"components"/p, store, test, "cpu")
+        yield name, pd.read_csv(run/"heldout_predictions.csv"), test
+
+
+def offsim_cases(root):
+    for d in sorted(Path(root).glob("seed*")):
+        truth = pd.read_csv(d/"data"/"truth"/"Truth_Yield_2022.csv").dropna(subset=["Yield_Mg_ha"])
+        yield from run_cases([(d.name, d/"run_ensemble", d/"prep", truth[["Env", "Hybrid", "Yield_Mg_ha"]].reset_index(drop=True))])
+
+
+def real_cases(root):
+    recs = open_store(Path(root)/"prep").records("train")
+    for run in sorted(Path(root).glob("ensemble_*")):
+        year = int(run.name.split("_")[1])
+        yield from run_cases([(str(year), run, Path(root)/"prep", recs[recs.Year == year].reset_index(drop=True))])
+
+
+def summary(cases):
+    names = list(next(iter(cases.values())))
+    return {n: dict(mean_env_rmse=round(float(np.mean([c[n][0] for c in cases.values()])), 4),
+                    mean_env_r=round(float(np.mean([c[n][1] for c in cases.values()])), 4)) for n in names}
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--demo"); ap.add_argument("--offsim"); ap.add_argument("--real")
+    ap.add_argument("--out", default=str(RESULTS/"ensemble_rules.json"))
+    a = ap.parse_known_args()[0]   # run_all passes --full to every script
+    warnings.simplefilter("ignore")
+    sources = {"demo": (a.demo, demo_cases), "independent simulator": (a.offsim, offsim_cases), "real G2F LOYO": (a.real, real_cases)}
+    res = {"machine": dict(processor=platform.machine(), cpu_count=os.cpu_count()), "data": {}}
+    for label, (root, cases) in sources.items():
+        if not root: continue
+        per = {name: evaluate_case(held, test) for name, held, test in cases(root)}
+        res["data"][label] = {"per_case": per, "mean": summary(per)}
+        print(f"\n{label}: mean per-Env RMSE / r of each part and rule, per case and their mean")
+        rows = list(summary(per))
+        print(f"{'':24s}" + "".join(f"{c:>16s}" for c in list(per) + ["mean"]))
+        for r in rows:
+            print(f"{r:24s}" + "".join(f"{per[c][r][0]:>8.3f}/{per[c][r][1]:.3f}" for c in per)
+                  + f"{res['data'][label]['mean'][r]['mean_env_rmse']:>8.3f}/{res['data'][label]['mean'][r]['mean_env_r']:.3f}")
+    if not res["data"]: ap.error("give at least one of --demo, --offsim, --real")
+    write_json(a.out, res)
+    print(f"wrote {a.out}")
