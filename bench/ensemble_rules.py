@@ -8,7 +8,9 @@ Rules (each gives the test-year prediction from the parts' test-year predictions
 - `equal`: equal weights of the three parts; `best-part`: the part with the lowest held-out mean per-Env RMSE;
 - `split` / `split-all-years`: one set of weights for the Env means (MSE of the held-out Env means) and another for the
   deviations within Env (mean per-Env RMSE of the centred predictions); a prediction is the weighted Env mean of the
-  parts' predictions over the Env's records plus their weighted deviations from it.
+  parts' predictions over the Env's records plus their weighted deviations from it;
+- `gblup-gxe-means`: the Env means of `gblup-gxe` (those of the residual `gxe` too) plus the deviations within Env
+  weighted as in `split-all-years`: the ensemble weights only how hybrids rank and spread within an Env.
 
 Where the runs come from (keep their folders):
 
@@ -55,6 +57,13 @@ def split_prediction(held, test):
     return sum(wm[p] * mt[p] for p in PARTS) + sum(wd[p] * dt[p] for p in PARTS)
 
 
+def reference_means(held, test, ref="gblup-gxe"):
+    _, d = env_split(held)
+    wd = ev.fit_ensemble_weights({p: d[p].to_numpy() for p in PARTS}, d.Yield_Mg_ha.to_numpy(), env=held.Env.to_numpy())
+    mt, dt = env_split(test)
+    return mt[ref] + sum(wd[p] * dt[p] for p in PARTS)
+
+
 def rules(held, test):
     "Test-year predictions of every rule, from the held-out frame (Year, Env, Yield_Mg_ha, parts) and the test frame."
     years = sorted(held.Year.unique(), reverse=True)   # the validation year is the latest held-out year
@@ -63,7 +72,8 @@ def rules(held, test):
     return {"library": ev.combine({p: test[p].to_numpy() for p in PARTS}, weights(lib)),
             "all-years": ev.combine({p: test[p].to_numpy() for p in PARTS}, weights(held)),
             "equal": test[list(PARTS)].mean(1), "best-part": test[best],
-            "split": split_prediction(lib, test), "split-all-years": split_prediction(held, test)}
+            "split": split_prediction(lib, test), "split-all-years": split_prediction(held, test),
+            "gblup-gxe-means": reference_means(held, test)}
 
 
 def evaluate_case(held, test):
