@@ -38,8 +38,10 @@ def scores(df, pred):
     return round(float(s["mean_env_rmse"]), 4), round(float(s["mean_env_r"]), 4)
 
 
-def weights(held):
-    return ev.fit_ensemble_weights({p: held[p].to_numpy() for p in PARTS}, held.Yield_Mg_ha.to_numpy(), env=held.Env.to_numpy())
+def weights(df, env=None):
+    "The library's weights for the parts' columns of `df` against its `Yield_Mg_ha` (mean per-Env RMSE with `env`, else MSE)."
+    return ev.fit_ensemble_weights({p: df[p].to_numpy() for p in PARTS}, df.Yield_Mg_ha.to_numpy(),
+                                   env=None if env is None else np.asarray(env))
 
 
 def env_split(df):
@@ -48,20 +50,14 @@ def env_split(df):
     return m, df[list(PARTS) + ["Yield_Mg_ha"]] - m
 
 
-def split_prediction(held, test):
+def split_prediction(held, test, ref=None):
+    "Weighted Env means (or those of part `ref`) plus weighted deviations within Env, each set of weights fitted on `held`."
     m, d = env_split(held)
-    em = m.assign(Env=held.Env).drop_duplicates("Env")
-    wm = ev.fit_ensemble_weights({p: em[p].to_numpy() for p in PARTS}, em.Yield_Mg_ha.to_numpy())
-    wd = ev.fit_ensemble_weights({p: d[p].to_numpy() for p in PARTS}, d.Yield_Mg_ha.to_numpy(), env=held.Env.to_numpy())
+    wd = weights(d, held.Env)
     mt, dt = env_split(test)
+    if ref is not None: return mt[ref] + sum(wd[p] * dt[p] for p in PARTS)
+    wm = weights(m.assign(Env=held.Env).drop_duplicates("Env"))
     return sum(wm[p] * mt[p] for p in PARTS) + sum(wd[p] * dt[p] for p in PARTS)
-
-
-def reference_means(held, test, ref="gblup-gxe"):
-    _, d = env_split(held)
-    wd = ev.fit_ensemble_weights({p: d[p].to_numpy() for p in PARTS}, d.Yield_Mg_ha.to_numpy(), env=held.Env.to_numpy())
-    mt, dt = env_split(test)
-    return mt[ref] + sum(wd[p] * dt[p] for p in PARTS)
 
 
 def rules(held, test):
@@ -69,11 +65,11 @@ def rules(held, test):
     years = sorted(held.Year.unique(), reverse=True)   # the validation year is the latest held-out year
     lib = held[held.Year.isin(weight_years([int(y) for y in years]))]
     best = min(PARTS, key=lambda p: scores(lib, lib[p])[0])
-    return {"library": ev.combine({p: test[p].to_numpy() for p in PARTS}, weights(lib)),
-            "all-years": ev.combine({p: test[p].to_numpy() for p in PARTS}, weights(held)),
+    parts = {p: test[p].to_numpy() for p in PARTS}
+    return {"library": ev.combine(parts, weights(lib, lib.Env)), "all-years": ev.combine(parts, weights(held, held.Env)),
             "equal": test[list(PARTS)].mean(1), "best-part": test[best],
             "split": split_prediction(lib, test), "split-all-years": split_prediction(held, test),
-            "gblup-gxe-means": reference_means(held, test)}
+            "gblup-gxe-means": split_prediction(held, test, ref="gblup-gxe")}
 
 
 def evaluate_case(held, test):
