@@ -65,7 +65,7 @@ def _fit(a):
     from hybridpredictmaize.pipeline import fit_run
     info = fit_run(a.prep, a.run, model=a.model, val_year=a.val_year, epochs=a.epochs, seed=a.seed, device=a.device,
                    resume=a.resume, init=a.init, size=a.size, train_overrides=None if a.env_offset is None else {"env_offset": a.env_offset},
-                   residual=a.residual if a.residual is not None else a.env_offset is not True)
+                   residual=a.residual if a.residual is not None else a.env_offset is not True, ensemble_rule=a.ensemble_rule)
     v = info.get("validation", {})
     print(f"fitted {info['model']} on {info['n_train']} records; validation {info['val_year']} ({info['n_val']} records): "
           f"mean per-Env RMSE {v.get('mean_env_rmse', float('nan')):.3f}, mean per-Env r {v.get('mean_env_r', float('nan')):.3f}")
@@ -155,6 +155,9 @@ def _add_fit_parser(sub, models):
     s.add_argument("--residual", action=argparse.BooleanOptionalAction, default=None,
                    help="neural models: learn the deviations from a gblup-gxe fit, centred in new environments (default: on, "
                         "unless --env-offset asks for the plain network with an environment-mean offset)")
+    s.add_argument("--ensemble-rule", default="within-env", choices=["within-env", "pooled"],
+                   help="ensemble: within-env takes gblup-gxe's environment means and fits the weights on the deviations within "
+                        "environments over every held-out year; pooled fits them on the predictions (default: %(default)s)")
     _common(s); s.set_defaults(func=_fit)
 
 # %% ../nbs/90_cli.ipynb #be1b0be8

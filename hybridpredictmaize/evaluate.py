@@ -558,9 +558,16 @@ def _ensemble_loss(P:np.ndarray, y:np.ndarray, groups:np.ndarray|None):
     return f
 
 # %% ../nbs/60_evaluate.ipynb #8ceed626
+def _centre_within(X:np.ndarray, groups:np.ndarray)->np.ndarray:
+    "The columns of `X` (n, k) minus their mean within each group."
+    cnt = np.bincount(groups).astype(np.float64)
+    means = np.stack([np.bincount(groups, X[:, j])/cnt for j in range(X.shape[1])], 1)
+    return X - means[groups]
+
 def fit_ensemble_weights(preds:dict,              # model name -> validation predictions (n,)
                          y,                       # observed validation yields (n,)
                          env=None,                # Env of each validation record: minimise mean per-Env RMSE; None: MSE
+                         within_env:bool=False,   # fit on the deviations from each Env's mean (predictions and yields; needs `env`)
                         )->dict:
     "Non-negative weights summing to 1 that minimise the validation mean per-Env RMSE (or MSE without `env`)."
     from scipy.optimize import minimize, nnls
@@ -573,6 +580,9 @@ def fit_ensemble_weights(preds:dict,              # model name -> validation pre
     if ok.sum() < 2: raise HpmError("fewer than 2 validation records with finite predictions and yields")
     P, y = P[ok], y[ok]
     groups = None if env is None else pd.factorize(np.asarray(env)[ok])[0]
+    if within_env:
+        if groups is None: raise HpmError("within_env weights need the Env of each record (env=...)")
+        P, y = _centre_within(P, groups), _centre_within(y[:, None], groups)[:, 0]
     loss = _ensemble_loss(P, y, groups)
     w0, _ = nnls(P, y)
     w0 = w0/w0.sum() if w0.sum() > 0 else np.full(len(names), 1/len(names))

@@ -19,11 +19,12 @@ from .data.splits import split_by_year, make_folds
 from . import evaluate as ev
 
 # %% auto #0
-__all__ = ['NEURAL_RUN_FILES', 'GBLUP_MODELS', 'NEURAL_MODELS', 'ENSEMBLE_PARTS', 'MODEL_FAMILIES', 'MODELS', 'SEED_SCORES',
-           'DEMO_EPOCHS', 'train_val_records', 'neural_config', 'RunOptions', 'ModelFamily', 'GblupFamily',
-           'NeuralFamily', 'move_neural_run', 'holdout_years', 'weight_years', 'EnsembleFamily', 'split_model',
-           'check_model', 'model_family', 'fit_run', 'run_env_mean_model', 'predict_records', 'predict_run',
-           'inner_split', 'cross_validate', 'cross_validate_seeds', 'pretrain_run', 'run_demo']
+__all__ = ['NEURAL_RUN_FILES', 'ENSEMBLE_RULES', 'GBLUP_MODELS', 'NEURAL_MODELS', 'ENSEMBLE_PARTS', 'MODEL_FAMILIES', 'MODELS',
+           'SEED_SCORES', 'DEMO_EPOCHS', 'train_val_records', 'neural_config', 'RunOptions', 'ModelFamily',
+           'GblupFamily', 'NeuralFamily', 'move_neural_run', 'holdout_years', 'weight_years', 'EnsembleFamily',
+           'env_mean_columns', 'split_model', 'check_model', 'model_family', 'fit_run', 'run_env_mean_model',
+           'predict_records', 'predict_run', 'inner_split', 'cross_validate', 'cross_validate_seeds', 'pretrain_run',
+           'run_demo']
 
 # %% ../nbs/70_pipeline.ipynb #093128f2
 def train_val_records(store:Store,            # an open store
@@ -70,6 +71,7 @@ class RunOptions:
     model_overrides:dict|None=None  # more `FusionConfig` fields
     val_year:int|None=None          # the validation year `fit_run` split on (None: the caller gave the records)
     ensemble_years:int=3            # ensemble: held-out years its weights are fitted on (the validation year and up to k − 1 more)
+    ensemble_rule:str="within-env"  # ensemble: `within-env` (Env means of gblup-gxe, weights on the deviations within Env) or `pooled`
     refit:bool=True                 # once validated, refit gBLUP (and a residual network's gblup-gxe base) on the training and validation records
     residual:bool|None=True         # neural: learn deviations from gblup-gxe (True), not (False), or train both and keep the better on validation (None)
 
@@ -96,6 +98,9 @@ class GblupFamily:
         model, kernel = split_model(self.name)
         self.fitted = fit_store_gblup(store, train, model=model, kernel=kernel)
         val_pred = self.predict(store, val)
+        envs = list(pd.unique(val.Env))   # the Env means behind the validation predictions, for the ensemble's `within-env` rule
+        with atomic_path(run/"val_env_means.csv") as tmp:
+            pd.DataFrame({"Env": envs, "env_mean": self.fitted.env_means(store, envs)}).to_csv(tmp, index=False)
         if self.opts.refit: self.fitted = fit_store_gblup(store, pd.concat([train, val], ignore_index=True), model=model, kernel=kernel)
         self.fitted.save(run/"gblup")
         return val_pred, {"env_mean_model": self.fitted.env_model.summary(), "refit_on_validation": self.opts.refit}
@@ -210,10 +215,31 @@ class EnsembleFamily:
     def _part_kwargs(self, part):
         o = self.opts
         return {f.name: getattr(o, f.name) for f in fields(o)} | {"init": o.init if part in NEURAL_MODELS else None}
-    def load(self, run): self.run, self.weights = Path(run), read_json(Path(run)/"ensemble.json")["weights"]; return self
+    def load(self, run):
+        info = read_json(Path(run)/"ensemble.json")
+        self.run, self.weights, self.rule = Path(run), info["weights"], info.get("rule", "pooled")   # runs before the rule existed: pooled
+        return self
     def predict(self, store, records):
         preds = {p: predict_records(self.run/"components"/p, store, records, self.opts.device) for p in self.weights}
-        return np.asarray(ev.combine(preds, self.weights), dtype=float)
+        means = None
+        if self.rule == "within-env" and self.weights.get("gblup", 0) > 0:
+            means = env_mean_columns({p: self.run/"components"/p for p in GBLUP_MODELS}, store, records.Env)
+        return np.asarray(ev.combine(self.rule_parts(preds, means), self.weights), dtype=float)
+    def rule_parts(self, preds:dict, means:dict|None)->dict:
+        "The parts' predictions as the rule combines them: `within-env` moves `gblup` onto `gblup-gxe`'s Env means."
+        if self.rule != "within-env" or means is None: return preds
+        return {**preds, "gblup": np.asarray(preds["gblup"], dtype=float) - means["gblup"] + means["gblup-gxe"]}
+
+ENSEMBLE_RULES = ("within-env", "pooled")
+
+def env_mean_columns(runs:dict, # part -> folder of a fitted gBLUP run
+                     store,     # the store holding the environments
+                     envs,      # Env of each record
+                    )->dict:
+    "Each gBLUP run's Env mean for every record (`StoreGBLUP.env_means`: the BLUE of a training Env, the model's prediction otherwise)."
+    from hybridpredictmaize.baselines.gblup import load_store_gblup
+    env = pd.Index(list(envs)); u = list(env.unique())
+    return {p: pd.Series(load_store_gblup(Path(r)/"gblup").env_means(store, u), index=u).reindex(env).to_numpy() for p, r in runs.items()}
 
 # %% ../nbs/70_pipeline.ipynb #213c3b2d
 @patch
@@ -224,23 +250,27 @@ def fit(self:EnsembleFamily, store, train, val, run):
         preds[part] = pd.read_csv(run/"components"/part/"val_predictions.csv").pred.to_numpy()
         if "residual" in info: self.resolved[part] = {"residual": info["residual"]}   # the held-out refits reuse the choice
     held_all, years = self._held_out(store, train, val, run, preds)
-    fit_years = weight_years(years)
+    self.rule = o.ensemble_rule
+    fit_years = years if self.rule == "within-env" else weight_years(years)
     held = held_all[held_all.Year.isin(fit_years)]
     self.weights = ev.fit_ensemble_weights({p: held[p].to_numpy() for p in ENSEMBLE_PARTS}, held.Yield_Mg_ha.to_numpy(),
-                                           env=held.Env.to_numpy())
-    scores = {p: ev.summarize(held.assign(pred=held[p])) for p in ENSEMBLE_PARTS}
-    scores["ensemble"] = ev.summarize(held.assign(pred=ev.combine({p: held[p].to_numpy() for p in ENSEMBLE_PARTS}, self.weights)))
+                                           env=held.Env.to_numpy(), within_env=self.rule == "within-env")
+    means = {p: held_all[f"{p}_env_mean"].to_numpy() for p in GBLUP_MODELS}
+    held_all["ensemble"] = ev.combine(self.rule_parts({p: held_all[p].to_numpy() for p in ENSEMBLE_PARTS}, means), self.weights)
+    held = held_all[held_all.Year.isin(fit_years)]
+    scores = {p: ev.summarize(held.assign(pred=held[p])) for p in (*ENSEMBLE_PARTS, "ensemble")}
     scores = {m: {k: s[k] for k in ("mean_env_rmse", "mean_env_r", "env_bias_rms", "n_env")} for m, s in scores.items()}
     with atomic_path(run/"heldout_predictions.csv") as tmp: held_all.to_csv(tmp, index=False)
-    facts = {"weights": self.weights, "heldout_years": years, "weight_years": fit_years, "heldout_scores": scores}
+    facts = {"weights": self.weights, "rule": self.rule, "heldout_years": years, "weight_years": fit_years, "heldout_scores": scores}
     write_json(run/"ensemble.json", {"parts": list(ENSEMBLE_PARTS), **facts})
-    return ev.combine(preds, self.weights), facts
+    return held_all.ensemble.to_numpy()[:len(val)], facts
 
 # %% ../nbs/70_pipeline.ipynb #c7862352
 @patch
 def _held_out(self:EnsembleFamily, store, train, val, run, val_preds:dict)->tuple[pd.DataFrame, list]:
-    "Held-out predictions of every part: the validation records, then each of `holdout_years` refitted without it."
-    frames = [val[["Env", "Hybrid", "Yield_Mg_ha"]].assign(Year=val.Year.to_numpy() if "Year" in val else -1, **val_preds)]
+    "Held-out predictions of every part (and the gBLUP parts' Env means): the validation records, then each of `holdout_years` refitted without it."
+    frames = [val[["Env", "Hybrid", "Yield_Mg_ha"]].assign(Year=val.Year.to_numpy() if "Year" in val else -1, **val_preds,
+                                                            **_val_env_means(run/"components", val.Env))]
     years = holdout_years(train, self.opts.ensemble_years - 1)
     for y in years:
         fold_train, held = train[train.Year != y].reset_index(drop=True), train[train.Year == y].reset_index(drop=True)
@@ -249,8 +279,18 @@ def _held_out(self:EnsembleFamily, store, train, val, run, val_preds:dict)->tupl
             kw = self._part_kwargs(part) | {"val_year": None} | getattr(self, "resolved", {}).get(part, {})
             fit_run(store.path, run/"heldout"/str(y)/part, part, records=(fold_train, val), **kw)
             cols[part] = model_family(part, self.opts).load(run/"heldout"/str(y)/part).predict(store, held)
-        frames.append(held[["Env", "Hybrid", "Yield_Mg_ha"]].assign(Year=y, **cols))
+        means = env_mean_columns({p: run/"heldout"/str(y)/p for p in GBLUP_MODELS}, store, held.Env)
+        frames.append(held[["Env", "Hybrid", "Yield_Mg_ha"]].assign(Year=y, **cols, **{f"{p}_env_mean": m for p, m in means.items()}))
     return pd.concat(frames, ignore_index=True), [int(v) for v in pd.unique(frames[0].Year)] + years
+
+def _val_env_means(components:Path, envs)->dict:
+    "`{part}_env_mean` columns: the Env means behind each gBLUP part's validation predictions (its `val_env_means.csv`)."
+    out = {}
+    for p in GBLUP_MODELS:
+        f = components/p/"val_env_means.csv"
+        if not f.exists(): raise HpmError(f"{components/p} was fitted by an older version (no val_env_means.csv); delete it so the ensemble refits it")
+        out[f"{p}_env_mean"] = pd.read_csv(f).set_index("Env").env_mean.reindex(list(envs)).to_numpy()
+    return out
 
 # %% ../nbs/70_pipeline.ipynb #27ef2c72
 GBLUP_MODELS = ("gblup", "gblup-gxe")
@@ -295,10 +335,11 @@ def _finish_run(run:Path, info:dict, val_pred:pd.DataFrame, name:str)->dict:
     return info
 
 # %% ../nbs/70_pipeline.ipynb #1f6beab9
-def _check_fit_args(prep, run_dir, model:str, epochs, seed, init):
+def _check_fit_args(prep, run_dir, model:str, epochs, seed, init, ensemble_rule:str="within-env"):
     "`fit_run`'s checks of its arguments, before any work (PREP: `open_store` checks it)."
     from hybridpredictmaize.core import check_input_dir, check_output_dir, check_option
     check_model(model); check_output_dir(run_dir, "RUN", inputs=[prep, init])
+    if ensemble_rule not in ENSEMBLE_RULES: raise HpmError(f"unknown ensemble rule {ensemble_rule!r}: expected one of {', '.join(ENSEMBLE_RULES)}")
     if epochs is not None: check_option(epochs, "--epochs", 1, integer=True)
     check_option(seed, "--seed", 0, integer=True)
     if init is not None: check_input_dir(init, "--init", hint="give a run folder written by `hpm pretrain`")
@@ -344,11 +385,12 @@ def fit_run(prep,                      # the prepared store (folder written by `
             model_overrides:dict|None=None, # more `FusionConfig` fields
             records:tuple|None=None,   # `(train, val)` records frames instead of the split by `val_year`
             ensemble_years:int=3,      # ensemble: held-out years its weights are fitted on
+            ensemble_rule:str="within-env", # ensemble: `within-env` (gblup-gxe's Env means, weights within Env) or `pooled`
             refit:bool=True,           # gBLUP: refit on training + validation records once validated
             residual:bool|None=True,   # neural: learn deviations from gblup-gxe; False: plain; None: train both, keep the better on validation
            )->dict:
     "Fit `model` on the store `prep`, validate on `val_year`, write the run folder; returns `run.json`'s content."
-    _check_fit_args(prep, run_dir, model, epochs, seed, init)
+    _check_fit_args(prep, run_dir, model, epochs, seed, init, ensemble_rule)
     run, store = Path(run_dir), open_store(prep)
     done = _finished_run(run, model, resume)
     if done is not None: return done
@@ -358,7 +400,7 @@ def fit_run(prep,                      # the prepared store (folder written by `
     info = _new_run_info(prep, model, records, train, val, seed, init)
     opts = RunOptions(seed=int(seed), epochs=epochs, device=device, resume=resume, init=init, size=size,
                       train_overrides=train_overrides, model_overrides=model_overrides, val_year=info["val_year"],
-                      ensemble_years=ensemble_years, refit=refit, residual=residual)
+                      ensemble_years=ensemble_years, ensemble_rule=ensemble_rule, refit=refit, residual=residual)
     return _fit_family(model, opts, store, train, val, run, info)
 
 # %% ../nbs/70_pipeline.ipynb #49a2e522
