@@ -2,15 +2,20 @@
 have scored on the test year, beside the library's rule and the parts. Reads finished runs, fits no model.
 
 Rules (each gives the test-year prediction from the parts' test-year predictions):
-- `library`: the library's weights (`pipeline.weight_years`: the refitted held-out years once there are two or more;
-  `evaluate.fit_ensemble_weights`: non-negative, summing to one, minimising the mean per-Env RMSE);
+- `library`: the fitted ensemble run's own predictions (whichever `ensemble_rule` it was fitted with; runs from
+  before the `within-env` rule were `pooled`);
+- `within-env`: the library's default rule rebuilt here (the Env means of `gblup-gxe`, the `gblup` part moved onto
+  them with the components' `StoreGBLUP.env_means`; weights fitted on the deviations within Env over every held-out
+  year): equal to `library` for runs fitted with it, a check that the rule is what the run did;
+- `pooled`: the rule before (`pipeline.weight_years`: the refitted held-out years once there are two or more;
+  `evaluate.fit_ensemble_weights` on the predictions: non-negative, summing to one, minimising the mean per-Env RMSE);
 - `all-years`: the same weights fitted on every held-out year, the validation year included;
 - `equal`: equal weights of the three parts; `best-part`: the part with the lowest held-out mean per-Env RMSE;
 - `split` / `split-all-years`: one set of weights for the Env means (MSE of the held-out Env means) and another for the
   deviations within Env (mean per-Env RMSE of the centred predictions); a prediction is the weighted Env mean of the
   parts' predictions over the Env's records plus their weighted deviations from it;
 - `gblup-gxe-means`: the Env means of `gblup-gxe` (those of the residual `gxe` too) plus the deviations within Env
-  weighted as in `split-all-years`: the ensemble weights only how hybrids rank and spread within an Env.
+  weighted as in `split-all-years`, all as record means over the test year's records: the first form of `within-env`.
 
 Where the runs come from (keep their folders):
 
@@ -28,7 +33,7 @@ import numpy as np, pandas as pd
 from hybridpredictmaize.core import write_json
 from hybridpredictmaize import evaluate as ev
 from hybridpredictmaize.data.store import open_store
-from hybridpredictmaize.pipeline import ENSEMBLE_PARTS as PARTS, weight_years, predict_records
+from hybridpredictmaize.pipeline import ENSEMBLE_PARTS as PARTS, GBLUP_MODELS, weight_years, predict_records, env_mean_columns
 
 RESULTS = Path(__file__).resolve().parent/"results"
 
@@ -38,10 +43,10 @@ def scores(df, pred):
     return round(float(s["mean_env_rmse"]), 4), round(float(s["mean_env_r"]), 4)
 
 
-def weights(df, env=None):
+def weights(df, env=None, within_env=False):
     "The library's weights for the parts' columns of `df` against its `Yield_Mg_ha` (mean per-Env RMSE with `env`, else MSE)."
     return ev.fit_ensemble_weights({p: df[p].to_numpy() for p in PARTS}, df.Yield_Mg_ha.to_numpy(),
-                                   env=None if env is None else np.asarray(env))
+                                   env=None if env is None else np.asarray(env), within_env=within_env)
 
 
 def env_split(df):
@@ -66,7 +71,9 @@ def rules(held, test):
     lib = held[held.Year.isin(weight_years([int(y) for y in years]))]
     best = min(PARTS, key=lambda p: scores(lib, lib[p])[0])
     parts = {p: test[p].to_numpy() for p in PARTS}
-    return {"library": ev.combine(parts, weights(lib, lib.Env)), "all-years": ev.combine(parts, weights(held, held.Env)),
+    moved = {**parts, "gblup": parts["gblup"] - test["gblup_env_mean"].to_numpy() + test["gblup-gxe_env_mean"].to_numpy()}
+    return {"library": test["ensemble"], "within-env": ev.combine(moved, weights(held, held.Env, within_env=True)),
+            "pooled": ev.combine(parts, weights(lib, lib.Env)), "all-years": ev.combine(parts, weights(held, held.Env)),
             "equal": test[list(PARTS)].mean(1), "best-part": test[best],
             "split": split_prediction(lib, test), "split-all-years": split_prediction(held, test),
             "gblup-gxe-means": split_prediction(held, test, ref="gblup-gxe")}
@@ -78,11 +85,19 @@ def evaluate_case(held, test):
     return out
 
 
+def with_env_means(test, run, store):
+    "The test frame with the Env means of the run's gBLUP components (`{part}_env_mean`)."
+    means = env_mean_columns({p: run/"components"/p for p in GBLUP_MODELS}, store, test.Env)
+    return test.assign(**{f"{p}_env_mean": m for p, m in means.items()})
+
+
 def demo_cases(root):
     for d in sorted(Path(root).glob("demo*")):
         test = pd.read_csv(d/"data"/"truth"/"2022_observed.csv")
-        for p in PARTS: test = test.merge(pd.read_csv(d/"submissions"/f"{p}.csv").rename(columns={"Yield_Mg_ha": p}), on=["Env", "Hybrid"])
-        yield d.name, pd.read_csv(d/"runs"/"ensemble"/"heldout_predictions.csv"), test
+        for p in (*PARTS, "ensemble"):
+            test = test.merge(pd.read_csv(d/"submissions"/f"{p}.csv").rename(columns={"Yield_Mg_ha": p}), on=["Env", "Hybrid"])
+        run = d/"runs"/"ensemble"
+        yield d.name, pd.read_csv(run/"heldout_predictions.csv"), with_env_means(test, run, open_store(d/"prep"))
 
 
 def run_cases(pairs):
@@ -91,7 +106,8 @@ def run_cases(pairs):
         store = open_store(prep)
         test = test[(store.hybrid_index(test.Hybrid) >= 0) & (store.env_index(test.Env) >= 0)].reset_index(drop=True)
         for p in PARTS: test[p] = predict_records(run/"components"/p, store, test, "cpu")
-        yield name, pd.read_csv(run/"heldout_predictions.csv"), test
+        test["ensemble"] = predict_records(run, store, test, "cpu")
+        yield name, pd.read_csv(run/"heldout_predictions.csv"), with_env_means(test, run, store)
 
 
 def offsim_cases(root):
