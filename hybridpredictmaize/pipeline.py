@@ -203,7 +203,7 @@ def holdout_years(train:pd.DataFrame, # training records (with `Year`)
 def weight_years(years:list, # every year with held-out predictions, the validation year first
                  min_refit:int=2, # refitted years needed to leave the validation year out
                 )->list:
-    "The years the ensemble's weights are fitted on: the refitted held-out years when there are `min_refit` or more, else all."
+    "The years the `pooled` rule fits the ensemble's weights on: the refitted held-out years when there are `min_refit` or more, else all."
     return years[1:] if len(years) - 1 >= min_refit else years
 
 # %% ../nbs/70_pipeline.ipynb #ef0db624
