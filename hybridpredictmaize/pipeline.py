@@ -252,12 +252,12 @@ def fit(self:EnsembleFamily, store, train, val, run):
     held_all, years = self._held_out(store, train, val, run, preds)
     self.rule = o.ensemble_rule
     fit_years = years if self.rule == "within-env" else weight_years(years)
-    held = held_all[held_all.Year.isin(fit_years)]
-    self.weights = ev.fit_ensemble_weights({p: held[p].to_numpy() for p in ENSEMBLE_PARTS}, held.Yield_Mg_ha.to_numpy(),
-                                           env=held.Env.to_numpy(), within_env=self.rule == "within-env")
+    in_fit = held_all.Year.isin(fit_years).to_numpy()
+    self.weights = ev.fit_ensemble_weights({p: held_all[p].to_numpy()[in_fit] for p in ENSEMBLE_PARTS}, held_all.Yield_Mg_ha.to_numpy()[in_fit],
+                                           env=held_all.Env.to_numpy()[in_fit], within_env=self.rule == "within-env")
     means = {p: held_all[f"{p}_env_mean"].to_numpy() for p in GBLUP_MODELS}
     held_all["ensemble"] = ev.combine(self.rule_parts({p: held_all[p].to_numpy() for p in ENSEMBLE_PARTS}, means), self.weights)
-    held = held_all[held_all.Year.isin(fit_years)]
+    held = held_all[in_fit]
     scores = {p: ev.summarize(held.assign(pred=held[p])) for p in (*ENSEMBLE_PARTS, "ensemble")}
     scores = {m: {k: s[k] for k in ("mean_env_rmse", "mean_env_r", "env_bias_rms", "n_env")} for m, s in scores.items()}
     with atomic_path(run/"heldout_predictions.csv") as tmp: held_all.to_csv(tmp, index=False)
