@@ -57,8 +57,8 @@ def env_split(df):
 
 def split_prediction(held, test, ref=None):
     "Weighted Env means (or those of part `ref`) plus weighted deviations within Env, each set of weights fitted on `held`."
-    m, d = env_split(held)
-    wd = weights(d, held.Env)
+    m, _ = env_split(held)
+    wd = weights(held, held.Env, within_env=True)   # the deviations within Env: the library centres them
     mt, dt = env_split(test)
     if ref is not None: return mt[ref] + sum(wd[p] * dt[p] for p in PARTS)
     wm = weights(m.assign(Env=held.Env).drop_duplicates("Env"))
@@ -71,6 +71,7 @@ def rules(held, test):
     lib = held[held.Year.isin(weight_years([int(y) for y in years]))]
     best = min(PARTS, key=lambda p: scores(lib, lib[p])[0])
     parts = {p: test[p].to_numpy() for p in PARTS}
+    # rebuilt by hand, not with `EnsembleFamily.rule_parts`: an independent check that the run did what the rule says
     moved = {**parts, "gblup": parts["gblup"] - test["gblup_env_mean"].to_numpy() + test["gblup-gxe_env_mean"].to_numpy()}
     return {"library": test["ensemble"], "within-env": ev.combine(moved, weights(held, held.Env, within_env=True)),
             "pooled": ev.combine(parts, weights(lib, lib.Env)), "all-years": ev.combine(parts, weights(held, held.Env)),
