@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import linalg as sla, optimize
-from scipy.linalg import lapack
+from scipy.linalg import lapack, blas
 from sklearn.base import BaseEstimator, RegressorMixin
 from fastcore.basics import patch
 from ..core import HpmError, DataError, warn_dropped, write_json, read_json, mark_complete, is_complete, atomic_path
@@ -24,7 +24,8 @@ from .multienv import _check_records, _genetic_values, _env_blues
 
 
 # %% auto #0
-__all__ = ['MARKER_KERNELS', 'REML_BANDWIDTHS', 'GBLUP', 'reaction_features', 'StoreGBLUP', 'fit_store_gblup', 'load_store_gblup']
+__all__ = ['MIXED_MIN_N', 'MARKER_KERNELS', 'REML_BANDWIDTHS', 'GBLUP', 'reaction_features', 'StoreGBLUP', 'fit_store_gblup',
+           'load_store_gblup']
 
 # %% ../../nbs/40_baselines.gblup.ipynb #330b55b4
 def _blas_threads(n:int, small:int=1500):
@@ -45,15 +46,16 @@ def _reflectors(v:np.ndarray)->np.ndarray: # dsytrd's (n, n) output, Fortran-ord
     return flat[:m * m].reshape((m, m), order="F")
 
 class _Tridiag:
-    "K = Q T Qᵀ by Householder reduction (LAPACK dsytrd); applies Q and Qᵀ from the reflectors (blocked, as dormtr)."
-    def __init__(self, K):
+    "K = Q T Qᵀ by Householder reduction (LAPACK `sytrd`); applies Q and Qᵀ from the reflectors (blocked, as `ormtr`)."
+    def __init__(self, K, single:bool=False): # single: reduce a float32 copy (`ssytrd`, ~half the time; `T` to float32 precision)
         n = K.shape[0]
-        a = np.array(K.T, dtype=np.float64, order="F")   # K is symmetric: a plain copy of a C-ordered K, not a transposing one
-        lw = int(lapack.dsytrd_lwork(n, lower=1)[0])
+        dt, sytrd, lwork = (np.float32, lapack.ssytrd, lapack.ssytrd_lwork) if single else (np.float64, lapack.dsytrd, lapack.dsytrd_lwork)
+        a = np.array(K.T, dtype=dt, order="F")   # K is symmetric: a plain copy of a C-ordered K, not a transposing one
+        lw = int(lwork(n, lower=1)[0])
         with _blas_threads(n):
-            v, self.d, self.e, self.tau, info = lapack.dsytrd(a, lower=1, lwork=max(lw, 1), overwrite_a=1)
+            v, d, e, self.tau, info = sytrd(a, lower=1, lwork=max(lw, 1), overwrite_a=1)
         if info != 0: raise HpmError(f"tridiagonal reduction failed (LAPACK info {info})")
-        self.n = n
+        self.n, self.d, self.e = n, d.astype(np.float64), e.astype(np.float64)
         self.v = _reflectors(v)   # H(i) acts on rows i+1.. : the reflectors of a QR of rows 1..n-1
         self.eigvals = lapack.dsterf(self.d, self.e)[0] if n > 1 else self.d.copy()
 
@@ -63,16 +65,18 @@ class _Tridiag:
         if info != 0: raise HpmError(f"K + {delta:.3g} I is not positive definite (LAPACK dptsv info {info})")
         return x
 
+
 # %% ../../nbs/40_baselines.gblup.ipynb #01f445fd
 @patch
 def _apply(self:_Tridiag, B, transpose):
-    B = np.asfortranarray(np.array(B, dtype=np.float64).reshape(self.n, -1))
-    if self.n < 2: return B
+    B = np.asfortranarray(np.array(B, dtype=self.v.dtype).reshape(self.n, -1))
+    if self.n < 2: return B.astype(np.float64)
     trans = "T" if transpose else "N"
-    lw = int(lapack.dormqr("L", trans, self.v, self.tau, B[1:], -1)[1][0])
-    B[1:], _, info = lapack.dormqr("L", trans, self.v, self.tau, B[1:], max(lw, 1))
+    ormqr = lapack.sormqr if self.v.dtype == np.float32 else lapack.dormqr
+    lw = int(ormqr("L", trans, self.v, self.tau, B[1:], -1)[1][0])
+    B[1:], _, info = ormqr("L", trans, self.v, self.tau, B[1:], max(lw, 1))
     if info != 0: raise HpmError(f"applying the Householder reflectors failed (LAPACK info {info})")
-    return B
+    return B.astype(np.float64, copy=False)
 
 @patch
 def qt(self:_Tridiag, B): return self._apply(B, True)    # Qᵀ B
@@ -85,8 +89,8 @@ class _Rotated:
     def __init__(self, K, y, X, method="tridiagonal", device="cpu", psd_tol=1e-4, name="kernel"):
         self.method, self.n, self.q = method, len(y), X.shape[1]
         B = np.column_stack([y, X])
-        if method == "tridiagonal":
-            self.tri = _Tridiag(K); self.lam = self.tri.eigvals; self.Bt = self.tri.qt(B)
+        if method in ("tridiagonal", "mixed"):
+            self.tri = _Tridiag(K, single=method == "mixed"); self.lam = self.tri.eigvals; self.Bt = self.tri.qt(B)
         elif method in ("eigh", "torch"):
             if method == "torch":
                 import torch
@@ -95,13 +99,13 @@ class _Rotated:
                 lam, U = lam.cpu().numpy(), U.cpu().numpy()
             else: lam, U = sla.eigh(K, driver="evd", check_finite=False)
             self.lam, self.U, self.Bt = lam, U, U.T @ B
-        else: raise HpmError(f"unknown REML method {method!r}: expected tridiagonal, eigh or torch")
+        else: raise HpmError(f"unknown REML method {method!r}: expected tridiagonal, mixed, eigh or torch")
         _check_psd(self.lam, name, psd_tol)
         self.logdet_xx = np.linalg.slogdet(X.T @ X)[1]
 
     def solve(self, delta, Bt):
         "(Λ + δI)⁻¹ Bt in the rotated basis."
-        return self.tri.solve(delta, Bt) if self.method == "tridiagonal" else Bt / (self.lam + delta)[:, None]
+        return self.tri.solve(delta, Bt) if hasattr(self, "tri") else Bt / (self.lam + delta)[:, None]
 
 # %% ../../nbs/40_baselines.gblup.ipynb #62fb96a7
 @patch
@@ -117,7 +121,7 @@ def stats(self:_Rotated, delta):
 def blup_weights(self:_Rotated, delta, beta, W):
     "α = H⁻¹(y − Xβ) in the original basis."
     wt = W[:, 0] - W[:, 1:] @ beta
-    return self.tri.q(wt)[:, 0] if self.method == "tridiagonal" else self.U @ wt
+    return self.tri.q(wt)[:, 0] if hasattr(self, "tri") else self.U @ wt
 
 # %% ../../nbs/40_baselines.gblup.ipynb #194b2d30
 @patch
@@ -158,6 +162,71 @@ def _maximise_reml(rot, n_grid:int=100, span:float=10.0):
                                    options=dict(xatol=1e-10, maxiter=500))
     return (res.x, -res.fun) if -res.fun >= ll[i] else (grid[i], ll[i])
 
+# %% ../../nbs/40_baselines.gblup.ipynb #mx000002
+class _Exact:
+    "The REML terms at `δ` from a float64 Cholesky `H = K + δI = LLᵀ` (no eigen-reduction); `ok` is False where `H` is not positive definite."
+    def __init__(self, K, y, X, delta):
+        n = len(y)
+        self.B, self.delta, self.logdet_xx = np.column_stack([y, X]), delta, np.linalg.slogdet(X.T @ X)[1]
+        H = np.array(K.T, dtype=np.float64, order="F"); H[np.diag_indices(n)] += delta
+        with _blas_threads(n): L, info = lapack.dpotrf(H, lower=1, clean=1, overwrite_a=1)
+        self.ok = info == 0
+        if not self.ok: return
+        self.logdet_h = 2 * np.log(np.diag(L)).sum()
+        with _blas_threads(n): self.Li, info = lapack.dtrtri(L, lower=1, overwrite_c=1)   # L⁻¹ (its upper triangle stays 0)
+        self.ok = info == 0
+        if not self.ok: return
+        self.tr_hi = float(np.einsum("ij,ij->", self.Li, self.Li))                        # tr H⁻¹ = ‖L⁻¹‖²_F
+        self.terms(self.hinv(self.B), delta)
+        if self.ok:
+            n, q = X.shape; HiX = self.HiB[:, 1:]
+            tr_p = self.tr_hi - np.trace(np.linalg.solve(self.XHX, HiX.T @ HiX))
+            self.score = -0.5 * delta * (tr_p - (n - q) * (self.alpha @ self.alpha) / self.R)   # dℓ/d log δ
+
+    def hinv(self, B): # H⁻¹ B = L⁻ᵀ L⁻¹ B (triangular products: half the passes over memory of dense ones)
+        return blas.dtrmm(1.0, self.Li, blas.dtrmm(1.0, self.Li, np.asfortranarray(B), lower=1), lower=1, trans_a=1)
+
+    def terms(self, HiB, delta, logdet_h=None):
+        "β̂, α = H⁻¹(y − Xβ̂), R = yᵀPy and the log-likelihood from `HiB = H⁻¹[y X]`."
+        n, q = self.B.shape[0], self.B.shape[1] - 1
+        self.HiB, X = HiB, self.B[:, 1:]
+        self.XHX = X.T @ HiB[:, 1:]
+        self.beta = np.linalg.solve(self.XHX, X.T @ HiB[:, 0])
+        self.alpha = HiB[:, 0] - HiB[:, 1:] @ self.beta
+        self.R = float((self.B[:, 0] - X @ self.beta) @ self.alpha)
+        self.ok = self.R > 0
+        if not self.ok: return
+        self.loglik = -0.5 * ((n - q) * (math.log(2 * math.pi * self.R / (n - q)) + 1) + (logdet_h or self.logdet_h)
+                              + np.linalg.slogdet(self.XHX)[1] - self.logdet_xx)
+
+@patch
+def moved(self:_Exact, delta, lam):
+    "The terms at a nearby `δ` from this factor: `(H + ΔI)⁻¹` by iterative refinement (rate |Δ|/δ), log|H + ΔI| to second order."
+    d, x = delta - self.delta, self.HiB
+    rate = abs(d) / (self.delta + min(float(lam.min()), 0.0))   # ‖Δ H⁻¹‖: the error shrinks by this much each pass
+    for _ in range(50):
+        nxt = self.hinv(self.B - d * x)
+        change, x = np.abs(nxt - x).max(), nxt
+        if change * rate <= 1e-16 * np.abs(x).max(): break
+    # third-order term ≤ |Δ/δ|³ n / 3; the float32 eigenvalues `lam` are ample for the second-order one
+    self.terms(x, delta, self.logdet_h + d * self.tr_hi - 0.5 * d * d * (1 / (lam + self.delta) ** 2).sum())
+    self.delta = delta
+    return self
+
+def _refine_reml(rot, K, y, X, t, max_iter:int=5, accept:float=1e-5):
+    "Newton steps on the exact score from log δ = `t` (approximate optimum of `rot`); (t, `_Exact` at t), or None: use float64."
+    for _ in range(max_iter):
+        ex = _Exact(K, y, X, math.exp(t))
+        if not ex.ok: return None
+        h = (rot.dloglik(t + 1e-4) - rot.dloglik(t - 1e-4)) / 2e-4   # curvature of the approximate likelihood
+        step = -ex.score / h if h < 0 else math.inf
+        if not abs(step) < 0.1: return None       # not at an interior maximum, or far from it: nothing to refine
+        t += step
+        if abs(step) < accept:                    # the error left is ~|step| × the relative error of the curvature
+            ex.moved(math.exp(t), rot.lam)
+            return (t, ex) if ex.ok else None
+    return None
+
 # %% ../../nbs/40_baselines.gblup.ipynb #bfc09dea
 def _align(X_or_K, y, precomputed):
     "Match a DataFrame of markers/kernel to a Series of phenotypes by id; returns (data, y, ids)."
@@ -193,7 +262,7 @@ class GBLUP(BaseEstimator, RegressorMixin):
     "Genomic BLUP with REML variance components from one eigen-reduction of the kernel."
     def __init__(self,
                  kernel="vanraden",       # `vanraden`, `gaussian`, `dominance`, several joined by `+` or a list (multi-kernel), or `precomputed` (a kernel, or a list of kernels)
-                 method:str="auto",       # `tridiagonal` (CPU default), `eigh` (full eigenvectors) or `torch` (GPU default)
+                 method:str="auto",       # `mixed` (CPU default from 1,500 individuals), `tridiagonal` (below), `eigh` (full eigenvectors) or `torch` (GPU default)
                  device="cpu",            # torch device for marker kernels and `method="torch"`
                  bandwidth=1.0,           # Gaussian kernel: h = bandwidth x median squared distance (a list: one Gaussian kernel each; "reml": chosen by REML likelihood)
                  chunk_snps:int=4096,     # SNPs per block when building kernels from markers
@@ -218,13 +287,16 @@ def _kernel_train(self:GBLUP, X):
     self.X_fit_ = src if isinstance(src, np.ndarray) else None   # a reference (memmaps stay on disk), not a copy
     return K
 
+MIXED_MIN_N = 1500   # `method="auto"` on the CPU: `mixed` from this many individuals, `tridiagonal` below
+
 @patch
-def _method(self:GBLUP):
-    "The REML method: `method`, or for `auto` tridiagonal on the CPU and torch on a GPU."
+def _method(self:GBLUP, n:int=0):
+    "The REML method for `n` individuals: `method`, or for `auto` on the CPU mixed (n ≥ `MIXED_MIN_N`) or tridiagonal, torch on a GPU."
     if self.method != "auto": return self.method
-    if str(self.device) == "cpu": return "tridiagonal"
+    cpu = "mixed" if n >= MIXED_MIN_N else "tridiagonal"
+    if str(self.device) == "cpu": return cpu
     from hybridpredictmaize.core import pick_device
-    return "torch" if pick_device(self.device).type == "cuda" else "tridiagonal"
+    return "torch" if pick_device(self.device).type == "cuda" else cpu
 
 # %% ../../nbs/40_baselines.gblup.ipynb #mk000008
 MARKER_KERNELS = {"vanraden": (vanraden_grm, vanraden_cross), "dominance": (dominance_kernel, dominance_cross)}
@@ -245,15 +317,25 @@ def _align_many(Ks, y, precomputed):
 @patch
 def _fit_kernel(self:GBLUP, K, y, X):
     "REML on the eigen-reduction of one training kernel `K`, then β̂, the variance components and the BLUP weights."
-    rot = _Rotated(K, y, X, method=self._method(), device=self.device, psd_tol=self.psd_tol)
+    self.method_ = self._method(len(y))
+    rot = _Rotated(K, y, X, method=self.method_, device=self.device, psd_tol=self.psd_tol)
     t, self.loglik_ = _maximise_reml(rot, n_grid=self.n_grid)
+    exact = _refine_reml(rot, K, y, X, t) if self.method_ == "mixed" else None
+    if self.method_ == "mixed" and exact is None:   # nothing to refine (see above): the float64 reduction
+        self.method_ = "tridiagonal"
+        rot = _Rotated(K, y, X, method=self.method_, psd_tol=self.psd_tol)
+        t, self.loglik_ = _maximise_reml(rot, n_grid=self.n_grid)
+    if exact is not None: t, ex = exact
     self.delta_ = math.exp(t)
-    beta, R, _, W = rot.stats(self.delta_)
+    if exact is not None:
+        beta, R, self.alpha_, self.loglik_ = ex.beta, ex.R, ex.alpha, ex.loglik
+    else:
+        beta, R, _, W = rot.stats(self.delta_)
+        self.alpha_ = rot.blup_weights(self.delta_, beta, W)
     self.beta_ = beta
     self.var_g_ = R / (len(y) - X.shape[1])
     self.var_e_ = self.delta_ * self.var_g_
     self.h2_ = self.var_g_ / (self.var_g_ + self.var_e_)
-    self.alpha_ = rot.blup_weights(self.delta_, beta, W)
     self.u_ = (y - X @ beta) - self.delta_ * self.alpha_
     self.eigvals_ = rot.lam
     return self
