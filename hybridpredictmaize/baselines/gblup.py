@@ -213,7 +213,7 @@ def moved(self:_Exact, delta, lam):
     self.delta = delta
     return self
 
-def _refine_reml(rot, K, y, X, t, max_iter:int=5, accept:float=1e-5):
+def _refine_reml(rot, K, y, X, t, max_iter:int=5, accept:float=1e-3):
     "Newton steps on the exact score from log δ = `t` (approximate optimum of `rot`); (t, `_Exact` at t), or None: use float64."
     for _ in range(max_iter):
         ex = _Exact(K, y, X, math.exp(t))
@@ -317,6 +317,7 @@ def _align_many(Ks, y, precomputed):
 @patch
 def _fit_kernel(self:GBLUP, K, y, X):
     "REML on the eigen-reduction of one training kernel `K`, then β̂, the variance components and the BLUP weights."
+    shift = float(np.mean(y)); y = y - shift   # see below: REML, α and û do not change, the intercept takes the shift back
     self.method_ = self._method(len(y))
     rot = _Rotated(K, y, X, method=self.method_, device=self.device, psd_tol=self.psd_tol)
     t, self.loglik_ = _maximise_reml(rot, n_grid=self.n_grid)
@@ -332,7 +333,7 @@ def _fit_kernel(self:GBLUP, K, y, X):
     else:
         beta, R, _, W = rot.stats(self.delta_)
         self.alpha_ = rot.blup_weights(self.delta_, beta, W)
-    self.beta_ = beta
+    self.beta_ = beta + np.r_[shift, np.zeros(len(beta) - 1)]
     self.var_g_ = R / (len(y) - X.shape[1])
     self.var_e_ = self.delta_ * self.var_g_
     self.h2_ = self.var_g_ / (self.var_g_ + self.var_e_)
@@ -394,7 +395,7 @@ REML_BANDWIDTHS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0) # multiples of the median sq
 @patch
 def _choose_bandwidth(self:GBLUP, K1, y, X):
     "The Gaussian kernel `K1^(1/s)` (h = s × median d²) of the `s` in `REML_BANDWIDTHS` with the highest REML likelihood."
-    lls = {}
+    lls, y = {}, y - np.mean(y)
     for s in REML_BANDWIDTHS:
         rot = _Rotated(K1 ** (1 / s), y, X, method=self._method(), device=self.device, psd_tol=self.psd_tol)
         lls[s] = float(_maximise_reml(rot, n_grid=self.n_grid)[1])
