@@ -366,7 +366,12 @@ def predict_dataset(model:nn.Module,          # the model
     ctx = ctx or DistContext()
     was = model.training; model.eval()
     amp = resolve_amp(cfg.amp, ctx.device)
-    dl = epoch_loader(ds, cfg, 0, ctx, shuffle=False, batch_size=cfg.eval_batch_size)
+    if ctx.distributed or not (hasattr(ds, "hybrid_idx") and hasattr(ds, "batch")):
+        dl = epoch_loader(ds, cfg, 0, ctx, shuffle=False, batch_size=cfg.eval_batch_size)
+    else:   # a hybrid's records side by side: the model encodes each distinct genotype of a batch once
+        order = np.argsort(np.asarray(ds.hybrid_idx), kind="stable").tolist()
+        dl = DataLoader(ds, batch_size=None, sampler=BatchSampler(order, cfg.eval_batch_size, drop_last=False),
+                        num_workers=cfg.num_workers, pin_memory=ctx.device.type == "cuda")
     out = []
     for batch in (_bar(dl, desc, ctx) if desc else dl):
         with torch.autocast(ctx.device.type, dtype=amp, enabled=amp is not None):
