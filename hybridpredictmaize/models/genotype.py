@@ -419,12 +419,30 @@ def _run(self:GenotypeEncoder, fn, *args):
 
 # %% ../../nbs/30_models.genotype.ipynb #9e563d37
 @patch
+def stem_tokens(self:GenotypeEncoder,
+                geno:torch.Tensor, # (B, L) dosages
+                length:int,        # L padded to whole output tokens (a multiple of `patch`)
+               )->torch.Tensor:
+    "The stem's tokens `stem(pad(embed(geno)))` (B, length/patch, c0), the embedding folded into the stem's weights."
+    cfg, emb, (b, L) = self.cfg, self.embed, geno.shape
+    P, d, S = cfg.patch, cfg.d_embed, length // cfg.patch
+    W = self.stem.weight.view(-1, P, d)                                      # (c0, P, d): the weights of patch position p
+    tok = emb.tokens(geno)
+    onehot = F.pad(F.one_hot(tok, 4).to(W.dtype), (0, 0, 0, length - L))     # (B, length, 4); padding: zero rows
+    x = onehot.view(b, S, P * 4) @ torch.einsum("tk,cpk->ptc", emb.dosage.weight, W).reshape(P * 4, -1)   # (B, S, c0)
+    site = F.pad(emb.site(L, geno.device), (0, 0, 0, length - L)).view(S, P * d)
+    x = x + F.linear(site, self.stem.weight, self.stem.bias)                  # (S, c0): once for all records
+    if emb.effect is None: return x
+    centred = F.pad(torch.where(tok == MISSING, 0, tok - 2).to(W.dtype), (0, length - L)).view(b, S, P)
+    E = torch.einsum("spk,cpk->spc", F.pad(emb.effect, (0, 0, 0, length - L)).view(S, P, d), W)   # (S, P, c0) per SNP
+    return x + torch.bmm(centred.transpose(0, 1), E).transpose(0, 1)           # (S, B, P) @ (S, P, c0) -> (B, S, c0)
+
+@patch
 def forward(self:GenotypeEncoder, geno:torch.Tensor)->GenotypeOutput:
     b, L = geno.shape
     cfg, n = self.cfg, self.cfg.n_tokens(L)
     mask = torch.arange(n * cfg.stride // cfg.patch, device=geno.device) * cfg.patch < L  # stem tokens holding SNPs
-    x = F.pad(self.embed(geno), (0, 0, 0, n * cfg.stride - L))  # (B, L, d_embed) -> (B, N*stride, d_embed), zero padding
-    x = self.stem(x.reshape(b, -1, cfg.patch * cfg.d_embed))  # (B, N*stride/patch, patch*d_embed) -> (..., c0)
+    x = self.stem_tokens(geno, n * cfg.stride)  # = stem(pad(embed(geno)) as (B, S, patch*d_embed)): (B, S = N*stride/patch, c0)
     skip = self.additive(x[:, mask].mean(1)) if self.additive is not None else 0  # (B, S, c0) -> (B, d_model)
     x = x.transpose(1, 2)  # (B, S, c0) -> (B, c0, S)
     for st in self.stages:
