@@ -196,14 +196,15 @@ class _Exact:
         self.R = float((self.B[:, 0] - X @ self.beta) @ self.alpha)
         self.ok = self.R > 0
         if not self.ok: return
-        self.loglik = -0.5 * ((n - q) * (math.log(2 * math.pi * self.R / (n - q)) + 1) + (logdet_h or self.logdet_h)
+        self.loglik = -0.5 * ((n - q) * (math.log(2 * math.pi * self.R / (n - q)) + 1) + (self.logdet_h if logdet_h is None else logdet_h)
                               + np.linalg.slogdet(self.XHX)[1] - self.logdet_xx)
 
 @patch
 def moved(self:_Exact, delta, lam):
     "The terms at a nearby `δ` from this factor: `(H + ΔI)⁻¹` by iterative refinement (rate |Δ|/δ), log|H + ΔI| to second order."
     d, x = delta - self.delta, self.HiB
-    rate = abs(d) / (self.delta + min(float(lam.min()), 0.0))   # ‖Δ H⁻¹‖: the error shrinks by this much each pass
+    rate = abs(d) / max(self.delta + min(float(lam.min()), 0.0), 1e-300)   # ‖Δ H⁻¹‖: the error shrinks by this much each pass
+    if rate >= 0.5: self.ok = False; return self      # too far to refine (H nearly singular): the caller falls back
     for _ in range(50):
         nxt = self.hinv(self.B - d * x)
         change, x = np.abs(nxt - x).max(), nxt
