@@ -228,6 +228,18 @@ def _refine_reml(rot, K, y, X, t, max_iter:int=5, accept:float=1e-3):
             return (t, ex) if ex.ok else None
     return None
 
+def _reml_optimum(K, y, X, method:str, device="cpu", psd_tol:float=1e-4, n_grid:int=100):
+    "REML over log δ on one kernel: (method that ran, log δ, log-likelihood, rotation, `_Exact` terms or None)."
+    rot = _Rotated(K, y, X, method=method, device=device, psd_tol=psd_tol)
+    t, ll = _maximise_reml(rot, n_grid=n_grid)
+    if method != "mixed": return method, t, ll, rot, None
+    exact = _refine_reml(rot, K, y, X, t)
+    if exact is not None: return method, exact[0], exact[1].loglik, rot, exact[1]
+    rot = _Rotated(K, y, X, method="tridiagonal", psd_tol=psd_tol)   # nothing to refine (see above): the float64 reduction
+    t, ll = _maximise_reml(rot, n_grid=n_grid)
+    return "tridiagonal", t, ll, rot, None
+
+
 # %% ../../nbs/40_baselines.gblup.ipynb #bfc09dea
 def _align(X_or_K, y, precomputed):
     "Match a DataFrame of markers/kernel to a Series of phenotypes by id; returns (data, y, ids)."
@@ -319,18 +331,9 @@ def _align_many(Ks, y, precomputed):
 def _fit_kernel(self:GBLUP, K, y, X):
     "REML on the eigen-reduction of one training kernel `K`, then β̂, the variance components and the BLUP weights."
     shift = float(np.mean(y)); y = y - shift   # see below: REML, α and û do not change, the intercept takes the shift back
-    self.method_ = self._method(len(y))
-    rot = _Rotated(K, y, X, method=self.method_, device=self.device, psd_tol=self.psd_tol)
-    t, self.loglik_ = _maximise_reml(rot, n_grid=self.n_grid)
-    exact = _refine_reml(rot, K, y, X, t) if self.method_ == "mixed" else None
-    if self.method_ == "mixed" and exact is None:   # nothing to refine (see above): the float64 reduction
-        self.method_ = "tridiagonal"
-        rot = _Rotated(K, y, X, method=self.method_, psd_tol=self.psd_tol)
-        t, self.loglik_ = _maximise_reml(rot, n_grid=self.n_grid)
-    if exact is not None: t, ex = exact
+    self.method_, t, self.loglik_, rot, ex = _reml_optimum(K, y, X, self._method(len(y)), self.device, self.psd_tol, self.n_grid)
     self.delta_ = math.exp(t)
-    if exact is not None:
-        beta, R, self.alpha_, self.loglik_ = ex.beta, ex.R, ex.alpha, ex.loglik
+    if ex is not None: beta, R, self.alpha_ = ex.beta, ex.R, ex.alpha
     else:
         beta, R, _, W = rot.stats(self.delta_)
         self.alpha_ = rot.blup_weights(self.delta_, beta, W)
