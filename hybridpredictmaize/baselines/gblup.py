@@ -124,6 +124,14 @@ def blup_weights(self:_Rotated, delta, beta, W):
     return self.tri.q(wt)[:, 0] if hasattr(self, "tri") else self.U @ wt
 
 # %% ../../nbs/40_baselines.gblup.ipynb #194b2d30
+def _reml_loglik(nq, R, logdet_h, logdet_xhx, logdet_xx):
+    "ℓ = −½[(n−q)(log(2πR/(n−q)) + 1) + log|H| + log|XᵀH⁻¹X| − log|XᵀX|], from its terms however they were computed."
+    return -0.5 * (nq * (math.log(2 * math.pi * R / nq) + 1) + logdet_h + logdet_xhx - logdet_xx)
+
+def _reml_score(delta, tr_p, nq, pypy, R):
+    "dℓ/d log δ = −½ δ [tr P − (n−q) yᵀP²y / yᵀPy], from its terms."
+    return -0.5 * delta * (tr_p - nq * pypy / R)
+
 @patch
 def loglik(self:_Rotated, log_delta):
     "REML log-likelihood at `δ = exp(log_delta)`."
@@ -131,7 +139,7 @@ def loglik(self:_Rotated, log_delta):
     _, R, logdet_xhx, _ = self.stats(delta)
     nq = self.n - self.q
     if R <= 0: return -np.inf
-    return -0.5 * (nq * (math.log(2 * math.pi * R / nq) + 1) + np.log(self.lam + delta).sum() + logdet_xhx - self.logdet_xx)
+    return _reml_loglik(nq, R, np.log(self.lam + delta).sum(), logdet_xhx, self.logdet_xx)
 
 @patch
 def dloglik(self:_Rotated, log_delta):
@@ -141,7 +149,7 @@ def dloglik(self:_Rotated, log_delta):
     Wx = W[:, 1:]
     trP = (1 / (self.lam + delta)).sum() - np.trace(np.linalg.solve(self.Bt[:, 1:].T @ Wx, Wx.T @ Wx))
     Py = W[:, 0] - Wx @ beta
-    return -0.5 * delta * (trP - (self.n - self.q) * (Py @ Py) / R)
+    return _reml_score(delta, trP, self.n - self.q, Py @ Py, R)
 
 # %% ../../nbs/40_baselines.gblup.ipynb #79e742dd
 def _maximise_reml(rot, n_grid:int=100, span:float=10.0):
@@ -181,7 +189,7 @@ class _Exact:
         if self.ok:
             n, q = X.shape; HiX = self.HiB[:, 1:]
             tr_p = self.tr_hi - np.trace(np.linalg.solve(self.XHX, HiX.T @ HiX))
-            self.score = -0.5 * delta * (tr_p - (n - q) * (self.alpha @ self.alpha) / self.R)   # dℓ/d log δ
+            self.score = _reml_score(delta, tr_p, n - q, self.alpha @ self.alpha, self.R)
 
     def hinv(self, B): # H⁻¹ B = L⁻ᵀ L⁻¹ B (triangular products: half the passes over memory of dense ones)
         return blas.dtrmm(1.0, self.Li, blas.dtrmm(1.0, self.Li, np.asfortranarray(B), lower=1), lower=1, trans_a=1)
@@ -196,8 +204,8 @@ class _Exact:
         self.R = float((self.B[:, 0] - X @ self.beta) @ self.alpha)
         self.ok = self.R > 0
         if not self.ok: return
-        self.loglik = -0.5 * ((n - q) * (math.log(2 * math.pi * self.R / (n - q)) + 1) + (self.logdet_h if logdet_h is None else logdet_h)
-                              + np.linalg.slogdet(self.XHX)[1] - self.logdet_xx)
+        self.loglik = _reml_loglik(n - q, self.R, self.logdet_h if logdet_h is None else logdet_h, np.linalg.slogdet(self.XHX)[1],
+                                   self.logdet_xx)
 
 @patch
 def moved(self:_Exact, delta, lam):
